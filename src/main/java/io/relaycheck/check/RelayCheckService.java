@@ -1,0 +1,161 @@
+package io.relaycheck.check;
+
+import io.relaycheck.config.PortRanges;
+import io.relaycheck.config.RelayCheckConfig;
+import io.relaycheck.dns.DnsResolver;
+import io.relaycheck.dns.InvalidTargetException;
+import io.relaycheck.dns.Target;
+import io.relaycheck.dns.TargetParser;
+import io.relaycheck.dns.TargetPolicy;
+import io.relaycheck.probe.RelayBattery;
+import io.relaycheck.probe.RelayVariant;
+import io.relaycheck.smtp.SmtpLimits;
+import io.relaycheck.verdict.Grade;
+import io.relaycheck.verdict.Grader;
+import io.relaycheck.verdict.Reason;
+import io.relaycheck.verdict.Verdict;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One relay check from request to report: validate meaning, resolve, apply the target policy to
+ * every address, run each server's battery concurrently, grade, and report. Never blocks: every
+ * step is a Vert.x future on one event-loop context, handed to the REST layer as a {@link Uni}.
+ */
+@ApplicationScoped
+public class RelayCheckService {
+
+    private final Vertx vertx;
+    private final RelayCheckConfig config;
+    private final SmtpClients clients;
+    private final TargetResolver resolver;
+    private final ServerCheck.Settings settings;
+    private final PortRanges allowedPorts;
+
+    @Inject
+    public RelayCheckService(io.vertx.mutiny.core.Vertx vertx, RelayCheckConfig config, SmtpClients clients,
+                             DnsResolver dns) {
+        this.vertx = vertx.getDelegate();
+        this.config = config;
+        this.clients = clients;
+        this.resolver = new TargetResolver(dns, config.limits().maxAddressesPerCheck());
+        this.allowedPorts = PortRanges.parse(config.policy().allowedPorts());
+        var l = config.limits();
+        SmtpLimits limits = new SmtpLimits(l.connectTimeout(), l.commandTimeout(), l.sessionDeadline(),
+                l.maxLineBytes(), l.maxReplyBytes(), l.maxBytesPerConnection(), l.maxTranscriptLines());
+        var p = config.probe();
+        this.settings = new ServerCheck.Settings(limits, l.maxFailingRcptsPerSession(),
+                l.concurrentDialoguesPerAddress(), l.retriesPerTest(),
+                ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()));
+    }
+
+    public Uni<CheckReport> check(CheckCommand command) {
+        // Everything that can be refused without touching the network is refused here, synchronously.
+        Target target = parseTarget(command.target());
+        if (!allowedPorts.allows(command.port())) {
+            throw CheckRefusedException.forbidden("port", "port " + command.port()
+                    + " is not allowed here; allowed: " + allowedPorts);
+        }
+        List<RelayVariant> variants;
+        try {
+            variants = RelayBattery.select(command.tests());
+        } catch (IllegalArgumentException e) {
+            throw CheckRefusedException.invalid("tests", e.getMessage() + "; known ids: "
+                    + String.join(", ", RelayBattery.ALL.stream().map(RelayVariant::id).toList()));
+        }
+        String mailDomain = parseMailDomain(command.mailDomain());
+        if (!config.policy().allowPrivateTargets() && target instanceof Target.IpLiteral ip) {
+            refuseIfForbidden(List.of(ip.address()));
+        }
+
+        Context context = vertx.getOrCreateContext();
+        Promise<CheckReport> promise = Promise.promise();
+        context.runOnContext(v -> run(target, command, variants, mailDomain).onComplete(promise));
+        return Uni.createFrom().completionStage(() -> promise.future().toCompletionStage());
+    }
+
+    private Future<CheckReport> run(Target target, CheckCommand command, List<RelayVariant> variants, String mailDomain) {
+        long origin = System.nanoTime();
+        Instant checkedAt = Instant.now();
+        long deadline = origin + command.timeout().toNanos();
+        return resolver.resolve(target, command.port()).compose(resolution -> {
+            if (!config.policy().allowPrivateTargets()) {
+                // Every address of every MX host, before any connection (DNS rebinding: we then
+                // connect to exactly these addresses and never resolve again).
+                refuseIfForbidden(resolution.servers().stream().map(ServerTarget::address).toList());
+            }
+            String md = mailDomain != null ? mailDomain : resolution.mailDomain();
+            ServerCheck.Request request = new ServerCheck.Request(variants, command.startTls(), md, origin, deadline);
+            List<Future<ServerRun>> runs = resolution.servers().stream()
+                    .map(s -> ServerCheck.run(vertx, clients.forPort(s.port()), s, settings, request))
+                    .toList();
+            return Future.join(new ArrayList<>(runs)).map(ignored -> report(target, command, checkedAt, origin,
+                    resolution, runs.stream().map(Future::result).toList()));
+        });
+    }
+
+    private CheckReport report(Target target, CheckCommand command, Instant checkedAt, long origin,
+                               Resolution resolution, List<ServerRun> runs) {
+        List<ServerReport> servers = new ArrayList<>();
+        Verdict verdict = null;
+        Reason reason = resolution.noServerReason();
+        for (ServerRun run : runs) {
+            Grade grade = Grader.grade(run.evidence());
+            servers.add(Reports.server(run, grade, command.transcript()));
+            if (verdict == null || grade.verdict().ordinal() > verdict.ordinal()) {
+                verdict = grade.verdict();
+                reason = grade.reason();
+            }
+        }
+        if (verdict == null) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = reason == null ? Reason.NO_MAIL_SERVER : reason;
+        }
+        long durationMs = (System.nanoTime() - origin) / 1_000_000L;
+        return new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
+                Reports.summary(target.text(), verdict, servers), servers, resolution.findings());
+    }
+
+    private static Target parseTarget(String text) {
+        try {
+            return TargetParser.parse(text);
+        } catch (InvalidTargetException e) {
+            throw CheckRefusedException.invalid("target", e.getMessage());
+        }
+    }
+
+    private static String parseMailDomain(String text) {
+        if (text == null) {
+            return null;
+        }
+        Target t;
+        try {
+            t = TargetParser.parse(text);
+        } catch (InvalidTargetException e) {
+            throw CheckRefusedException.invalid("mailDomain", e.getMessage());
+        }
+        if (!(t instanceof Target.DomainName d) || d.asciiName().indexOf('.') < 0) {
+            throw CheckRefusedException.invalid("mailDomain", "must be a domain name such as example.org");
+        }
+        return d.asciiName();
+    }
+
+    private static void refuseIfForbidden(List<java.net.InetAddress> addresses) {
+        Optional<String> refusal = TargetPolicy.firstRefusal(addresses);
+        refusal.ifPresent(why -> {
+            throw CheckRefusedException.forbidden("target", why
+                    + "; this service only checks public mail servers");
+        });
+    }
+}

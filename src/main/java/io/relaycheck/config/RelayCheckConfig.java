@@ -1,0 +1,128 @@
+package io.relaycheck.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the service, under {@code relay-check.*} (DESIGN.md §6). Defaults carry the
+ * reason for their value.
+ */
+@ConfigMapping(prefix = "relay-check")
+public interface RelayCheckConfig {
+
+    /** Which targets may be checked. */
+    Policy policy();
+
+    /** How names are resolved. */
+    Dns dns();
+
+    /** Time and size limits; every byte from a target is hostile. */
+    Limits limits();
+
+    /** The identity the probe presents to servers. */
+    Probe probe();
+
+    interface Policy {
+        /**
+         * Allow loopback, private, link-local and other non-public addresses as targets. UNSAFE on
+         * a public deployment: it turns the service into a scanner of the networks it can reach.
+         * For tests and labs only.
+         */
+        @WithDefault("false")
+        boolean allowPrivateTargets();
+
+        /**
+         * Ports a request may name: SMTP (25), submissions (465), submission (587). Entries are
+         * single ports or ranges such as {@code 2500-2599} (labs and tests with ephemeral ports).
+         */
+        @WithDefault("25,465,587")
+        List<String> allowedPorts();
+    }
+
+    interface Dns {
+        /** DNS servers as {@code host:port}; empty means the servers of the system resolver configuration. */
+        Optional<List<String>> servers();
+
+        /** Timeout of one DNS query. */
+        @WithDefault("5s")
+        Duration queryTimeout();
+    }
+
+    interface Limits {
+        /** TCP connect timeout. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /**
+         * Longest wait for the next reply. RFC 5321 §4.5.3.2 gives mail clients minutes; a test
+         * waits less, and postscreen's greeting pause (6 s by default) still fits.
+         */
+        @WithDefault("30s")
+        Duration commandTimeout();
+
+        /** Absolute limit for one SMTP connection, however the server paces it. */
+        @WithDefault("60s")
+        Duration sessionDeadline();
+
+        /** Default deadline of a whole check when the request does not set timeoutSeconds. */
+        @WithDefault("90s")
+        Duration checkDeadline();
+
+        /** Longest reply line in bytes; RFC 5321 §4.5.3.1.5 allows 512, we tolerate four times that. */
+        @WithDefault("2048")
+        int maxLineBytes();
+
+        /** Largest multi-line reply in bytes (an EHLO reply is well under 1 KiB). */
+        @WithDefault("65536")
+        int maxReplyBytes();
+
+        /** Bytes read from one connection before hanging up. */
+        @WithDefault("262144")
+        long maxBytesPerConnection();
+
+        /** Transcript lines kept per connection. */
+        @WithDefault("1000")
+        int maxTranscriptLines();
+
+        /**
+         * Relay tests (and controls) that may be refused on one connection. Postfix sleeps after 10
+         * errors (smtpd_soft_error_limit) and hangs up after 20; 8 stays clear of both.
+         */
+        @WithDefault("8")
+        int maxFailingRcptsPerSession();
+
+        /** Connections open at once to one address, by this check. */
+        @WithDefault("4")
+        int concurrentDialoguesPerAddress();
+
+        /** Addresses checked at most per request (over all MX hosts); the report says when the cap cut some off. */
+        @WithDefault("10")
+        int maxAddressesPerCheck();
+
+        /** How often a test whose connection dropped is tried again on a new connection. */
+        @WithDefault("1")
+        int retriesPerTest();
+    }
+
+    interface Probe {
+        /** The name we give in EHLO/HELO; set it to a name you own that resolves to this service's address. */
+        @WithDefault("relay-check.example.net")
+        String heloName();
+
+        /** Our MAIL FROM address (F@PD): a mailbox you own, so a misdirected bounce reaches you. */
+        @WithDefault("relay-probe@relay-check.example.net")
+        String sender();
+
+        /** Local part of the external recipient (T). */
+        @WithDefault("relay-test")
+        String recipientLocalPart();
+
+        /** The external domain the relay tests try to reach (D); example.com is reserved (RFC 2606). */
+        @WithDefault("example.com")
+        String recipientDomain();
+    }
+}
