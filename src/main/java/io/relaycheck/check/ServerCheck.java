@@ -275,7 +275,7 @@ public final class ServerCheck {
             TransactionResult t = byId.get(v.id());
             String why = whyNotRun(result);
             if (probeContext == null && result.helloVerb() != null && mailDomainUnknown) {
-                tests.put(v.id(), TestEvidence.notRun(v.id(), null, null,
+                tests.put(v.id(), TestEvidence.notRun(v.id(), v.scope(), null, null,
                         "no mail domain: pass mailDomain, the greeting did not name a usable host"));
                 continue;
             }
@@ -284,13 +284,13 @@ public final class ServerCheck {
             String rcptTo = env == null ? null : env.rcptTo();
             if (t != null && Outcome.of(t.mail(), t.recipients().get(0)) != Outcome.ERROR
                     && Outcome.of(t.mail(), t.recipients().get(0)) != Outcome.NOT_RUN) {
-                tests.put(v.id(), TestEvidence.ran(v.id(), mailFrom, rcptTo, t.mail(), t.recipients().get(0)));
+                tests.put(v.id(), TestEvidence.ran(v.id(), v.scope(), mailFrom, rcptTo, t.mail(), t.recipients().get(0)));
             } else if (canRetry(work, failure, retry)) {
                 again.add(v);
             } else if (t != null) {
-                tests.put(v.id(), TestEvidence.ran(v.id(), mailFrom, rcptTo, t.mail(), t.recipients().get(0)));
+                tests.put(v.id(), TestEvidence.ran(v.id(), v.scope(), mailFrom, rcptTo, t.mail(), t.recipients().get(0)));
             } else {
-                tests.put(v.id(), TestEvidence.notRun(v.id(), mailFrom, rcptTo, why));
+                tests.put(v.id(), TestEvidence.notRun(v.id(), v.scope(), mailFrom, rcptTo, why));
             }
         }
         if (!again.isEmpty() || controlsAgain) {
@@ -328,7 +328,7 @@ public final class ServerCheck {
     private void markNotRun(Work work, String why) {
         for (RelayVariant v : work.variants()) {
             RelayVariant.Envelope env = probeContext != null ? v.render(probeContext) : null;
-            tests.putIfAbsent(v.id(), TestEvidence.notRun(v.id(), env == null ? null : env.mailFrom(),
+            tests.putIfAbsent(v.id(), TestEvidence.notRun(v.id(), v.scope(), env == null ? null : env.mailFrom(),
                     env == null ? null : env.rcptTo(), why));
         }
         if (work.controls()) {
@@ -354,7 +354,7 @@ public final class ServerCheck {
         SmtpReply closing = sessions.stream().map(SessionResult::closingReply).filter(r -> r != null).findFirst().orElse(null);
         List<SmtpFailure> failures = sessions.stream().map(SessionResult::failure).filter(f -> f != null).toList();
         List<TestEvidence> ordered = request.variants().stream()
-                .map(v -> tests.getOrDefault(v.id(), TestEvidence.notRun(v.id(), null, null, "not reached")))
+                .map(v -> tests.getOrDefault(v.id(), TestEvidence.notRun(v.id(), v.scope(), null, null, "not reached")))
                 .toList();
         List<String> extensions = hello == null ? List.of() : hello.extensions();
         return new ServerEvidence(target.host(), target.address().getHostAddress(), target.port(),

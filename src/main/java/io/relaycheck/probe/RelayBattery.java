@@ -12,34 +12,37 @@ import java.util.Map;
  */
 public final class RelayBattery {
 
+    private static final RelayVariant.Scope F = RelayVariant.Scope.FOREIGN;
+    private static final RelayVariant.Scope L = RelayVariant.Scope.LOCAL_ROUTED;
+
     /** Every variant, in the order they are reported. */
     public static final List<RelayVariant> ALL = List.of(
-            new RelayVariant("null-sender", "<>", "<{T}@{D}>", "nmap 1, MAPS"),
-            new RelayVariant("external-sender", "<{F}@{PD}>", "<{T}@{D}>", "nmap 2, MxToolbox"),
-            new RelayVariant("host-sender", "<{F}@{S}>", "<{T}@{D}>", "nmap 3"),
-            new RelayVariant("ip-literal-sender", "<{F}@{IP}>", "<{T}@{D}>", "nmap 4"),
-            new RelayVariant("percent-hack-ip", "<{F}@{IP}>", "<{T}%{D}@{IP}>", "nmap 5"),
-            new RelayVariant("percent-hack-host", "<{F}@{IP}>", "<{T}%{D}@{S}>", "nmap 6"),
-            new RelayVariant("quoted-address", "<{F}@{IP}>", "<\"{T}@{D}\">", "nmap 7"),
-            new RelayVariant("quoted-percent", "<{F}@{IP}>", "<\"{T}%{D}\">", "nmap 8"),
-            new RelayVariant("double-at-ip", "<{F}@{IP}>", "<{T}@{D}@{IP}>", "nmap 9"),
-            new RelayVariant("quoted-at-ip", "<{F}@{IP}>", "<\"{T}@{D}\"@{IP}>", "nmap 10"),
-            new RelayVariant("double-at-host", "<{F}@{IP}>", "<{T}@{D}@{S}>", "nmap 11"),
-            new RelayVariant("source-route-ip", "<{F}@{IP}>", "<@{IP}:{T}@{D}>", "nmap 12"),
-            new RelayVariant("source-route-host", "<{F}@{IP}>", "<@{S}:{T}@{D}>", "nmap 13"),
-            new RelayVariant("bang-path", "<{F}@{IP}>", "<{D}!{T}>", "nmap 14"),
-            new RelayVariant("bang-path-ip", "<{F}@{IP}>", "<{D}!{T}@{IP}>", "nmap 15"),
-            new RelayVariant("bang-path-host", "<{F}@{IP}>", "<{D}!{T}@{S}>", "nmap 16"),
-            new RelayVariant("local-sender", "<{F}@{MD}>", "<{T}@{D}>", "spoofed local sender"),
-            new RelayVariant("postmaster-sender", "<postmaster@{MD}>", "<{T}@{D}>", "spoofed local sender"),
-            new RelayVariant("localhost-sender", "<{F}@localhost>", "<{T}@{D}>", "MAPS"),
-            new RelayVariant("bare-sender", "<{F}>", "<{T}@{D}>", "MAPS, DSBL"),
-            new RelayVariant("unbracketed-rcpt", "<{F}@{PD}>", "{T}@{D}", "DSBL"),
-            new RelayVariant("percent-hack-domain", "<{F}@{PD}>", "<{T}%{D}@{MD}>", "DSBL"),
-            new RelayVariant("source-route-domain", "<{F}@{PD}>", "<@{MD}:{T}@{D}>", "DSBL"),
-            new RelayVariant("trailing-at", "<{F}@{PD}>", "<{T}@{D}@>", "mailradar"),
-            new RelayVariant("percent-hack-localhost", "<{F}@{PD}>", "<{T}%{D}@localhost>", "DSBL"),
-            new RelayVariant("bang-sender", "<{D}!{F}>", "<{T}@{D}>", "DSBL"));
+            new RelayVariant("null-sender", "<>", "<{T}@{D}>", "nmap 1, MAPS", F),
+            new RelayVariant("external-sender", "<{F}@{PD}>", "<{T}@{D}>", "nmap 2, MxToolbox", F),
+            new RelayVariant("host-sender", "<{F}@{S}>", "<{T}@{D}>", "nmap 3", F),
+            new RelayVariant("ip-literal-sender", "<{F}@{IP}>", "<{T}@{D}>", "nmap 4", F),
+            new RelayVariant("percent-hack-ip", "<{F}@{IP}>", "<{T}%{D}@{IP}>", "nmap 5", L),
+            new RelayVariant("percent-hack-host", "<{F}@{IP}>", "<{T}%{D}@{S}>", "nmap 6", L),
+            new RelayVariant("quoted-address", "<{F}@{IP}>", "<\"{T}@{D}\">", "nmap 7", L),
+            new RelayVariant("quoted-percent", "<{F}@{IP}>", "<\"{T}%{D}\">", "nmap 8", L),
+            new RelayVariant("double-at-ip", "<{F}@{IP}>", "<{T}@{D}@{IP}>", "nmap 9", L),
+            new RelayVariant("quoted-at-ip", "<{F}@{IP}>", "<\"{T}@{D}\"@{IP}>", "nmap 10", L),
+            new RelayVariant("double-at-host", "<{F}@{IP}>", "<{T}@{D}@{S}>", "nmap 11", L),
+            new RelayVariant("source-route-ip", "<{F}@{IP}>", "<@{IP}:{T}@{D}>", "nmap 12", F),
+            new RelayVariant("source-route-host", "<{F}@{IP}>", "<@{S}:{T}@{D}>", "nmap 13", F),
+            new RelayVariant("bang-path", "<{F}@{IP}>", "<{D}!{T}>", "nmap 14", L),
+            new RelayVariant("bang-path-ip", "<{F}@{IP}>", "<{D}!{T}@{IP}>", "nmap 15", L),
+            new RelayVariant("bang-path-host", "<{F}@{IP}>", "<{D}!{T}@{S}>", "nmap 16", L),
+            new RelayVariant("local-sender", "<{F}@{MD}>", "<{T}@{D}>", "spoofed local sender", F),
+            new RelayVariant("postmaster-sender", "<postmaster@{MD}>", "<{T}@{D}>", "spoofed local sender", F),
+            new RelayVariant("localhost-sender", "<{F}@localhost>", "<{T}@{D}>", "MAPS", F),
+            new RelayVariant("bare-sender", "<{F}>", "<{T}@{D}>", "MAPS, DSBL", F),
+            new RelayVariant("unbracketed-rcpt", "<{F}@{PD}>", "{T}@{D}", "DSBL", F),
+            new RelayVariant("percent-hack-domain", "<{F}@{PD}>", "<{T}%{D}@{MD}>", "DSBL", L),
+            new RelayVariant("source-route-domain", "<{F}@{PD}>", "<@{MD}:{T}@{D}>", "DSBL", F),
+            new RelayVariant("trailing-at", "<{F}@{PD}>", "<{T}@{D}@>", "mailradar", F),
+            new RelayVariant("percent-hack-localhost", "<{F}@{PD}>", "<{T}%{D}@localhost>", "DSBL", L),
+            new RelayVariant("bang-sender", "<{D}!{F}>", "<{T}@{D}>", "DSBL", F));
 
     private static final Map<String, RelayVariant> BY_ID;
 

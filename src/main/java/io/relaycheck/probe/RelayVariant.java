@@ -14,8 +14,23 @@ import java.util.regex.Pattern;
  * @param mailFrom MAIL FROM path template, brackets included
  * @param rcptTo   RCPT TO path template, brackets included where the trick has them
  * @param origin   where the trick comes from (nmap's smtp-open-relay number, MAPS, DSBL, …)
+ * @param scope    whether the recipient names the foreign domain, or a local one with the foreign
+ *                 address hidden in the local part
  */
-public record RelayVariant(String id, String mailFrom, String rcptTo, String origin) {
+public record RelayVariant(String id, String mailFrom, String rcptTo, String origin, Scope scope) {
+
+    /**
+     * Where the recipient address points by RFC 5321 syntax. A server that accepts every local
+     * recipient (a catch-all) also accepts {@code T%D@MD} or {@code "T@D"} as a local mailbox, so
+     * from outside such an acceptance is not evidence of relaying; an acceptance of a recipient in
+     * the foreign domain always is.
+     */
+    public enum Scope {
+        /** The address's domain is the foreign domain D (source routes end there too, RFC 5321 §4.1.2). */
+        FOREIGN,
+        /** The address's domain is the server's own (MD, S, its IP, localhost) or missing; D hides in the local part. */
+        LOCAL_ROUTED
+    }
 
     private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
@@ -23,6 +38,7 @@ public record RelayVariant(String id, String mailFrom, String rcptTo, String ori
         Objects.requireNonNull(mailFrom);
         Objects.requireNonNull(rcptTo);
         Objects.requireNonNull(origin);
+        Objects.requireNonNull(scope);
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("bad variant id: " + id);
         }

@@ -72,6 +72,8 @@ public record SmtpReply(int code, String enhancedCode, List<String> lines) {
 
     @Override
     public String toString() {
-        return code + (enhancedCode == null ? "" : " " + enhancedCode) + " " + text();
+        // The enhanced code is part of the text already (RFC 2034 §4), so it is not repeated.
+        String text = text();
+        return text.isEmpty() ? String.valueOf(code) : code + " " + text;
     }
 }

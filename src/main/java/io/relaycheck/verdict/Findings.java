@@ -59,6 +59,17 @@ final class Findings {
         };
     }
 
+    static Finding catchAll(ServerEvidence e, List<TestEvidence> explained) {
+        return new Finding("catch-all-tricks", Status.INFO,
+                explained.size() + " local-routed relay tricks were accepted by the catch-all",
+                explained.stream().map(t -> t.id() + " (RCPT TO:" + t.rcptTo() + " → " + t.rcptReply() + ")")
+                        .collect(Collectors.joining("; ")),
+                "These recipients name a mailbox in a local domain (the foreign address hides in the local part), and "
+                        + "this server accepts every local recipient, so the 2xx is explained by the catch-all. Only if "
+                        + "the server also rewrote them (the percent hack, bang paths) would they be relayed; that cannot "
+                        + "be seen without sending a message.", Remediation.validateRecipients(e.mta()));
+    }
+
     static List<Finding> about(ServerEvidence e) {
         List<Finding> f = new ArrayList<>();
         greeting(e, f);

@@ -1,6 +1,7 @@
 package io.relaycheck.verdict;
 
 import io.relaycheck.probe.Control;
+import io.relaycheck.probe.RelayVariant;
 import io.relaycheck.smtp.SmtpFailure;
 import io.relaycheck.smtp.SmtpReply;
 
@@ -23,15 +24,35 @@ public final class Grader {
     }
 
     public static Grade grade(ServerEvidence e) {
-        List<TestEvidence> accepted = e.relayTests().stream().filter(t -> t.outcome() == Outcome.ACCEPTED).toList();
-        Decision d = accepted.isEmpty() ? withoutAcceptance(e) : withAcceptance(e);
+        List<TestEvidence> explained = explainedByCatchAll(e);
+        List<TestEvidence> accepted = e.relayTests().stream()
+                .filter(t -> t.outcome() == Outcome.ACCEPTED && !explained.contains(t)).toList();
+        Decision d = accepted.isEmpty() ? withoutAcceptance(e, explained) : withAcceptance(e);
         List<Finding> findings = new ArrayList<>();
         findings.add(Findings.relay(e, d.verdict(), d.reason(), accepted));
         findings.addAll(Findings.about(e));
+        if (!explained.isEmpty()) {
+            findings.add(Findings.catchAll(e, explained));
+        }
         return new Grade(d.verdict(), d.reason(), findings);
     }
 
     private record Decision(Verdict verdict, Reason reason) {
+    }
+
+    /**
+     * Acceptances that a catch-all explains: the server accepted the random unknown local
+     * recipient, so its 2xx for {@code T%D@MD} or {@code "T@D"} (a local mailbox by syntax) says
+     * nothing about relaying. A 2xx for a recipient in the foreign domain is never explained away.
+     */
+    private static List<TestEvidence> explainedByCatchAll(ServerEvidence e) {
+        boolean acceptsAnyLocal = e.control(Control.RANDOM_LOCAL).map(c -> c.outcome() == Outcome.ACCEPTED).orElse(false);
+        if (!acceptsAnyLocal) {
+            return List.of();
+        }
+        return e.relayTests().stream()
+                .filter(t -> t.outcome() == Outcome.ACCEPTED && t.scope() == RelayVariant.Scope.LOCAL_ROUTED)
+                .toList();
     }
 
     /**
@@ -47,20 +68,21 @@ public final class Grader {
                 randomLocal == Outcome.ACCEPTED ? Reason.ACCEPTS_ALL_RECIPIENTS : Reason.UNVERIFIED);
     }
 
-    private static Decision withoutAcceptance(ServerEvidence e) {
-        Reason reason = reasonWithoutAcceptance(e);
+    private static Decision withoutAcceptance(ServerEvidence e, List<TestEvidence> explained) {
+        Reason reason = reasonWithoutAcceptance(e, explained);
         return new Decision(reason == Reason.RELAY_DENIED || reason == Reason.AUTH_REQUIRED
                 ? Verdict.NOT_OPEN_RELAY : Verdict.INCONCLUSIVE, reason);
     }
 
-    private static Reason reasonWithoutAcceptance(ServerEvidence e) {
+    private static Reason reasonWithoutAcceptance(ServerEvidence e, List<TestEvidence> explained) {
         if (!e.connected()) {
             return isTimeout(e) ? Reason.TIMEOUT : Reason.CONNECTION_FAILED;
         }
         if (e.greeting() == null) {
             return failureReason(e, Reason.CONNECTION_FAILED);
         }
-        List<TestEvidence> tests = e.relayTests();
+        // Catch-all acceptances count as "did not relay" here: they are neither evidence nor unknown.
+        List<TestEvidence> tests = e.relayTests().stream().filter(t -> !explained.contains(t)).toList();
         boolean tlsEstablished = e.tls() != null && e.tls().established();
         List<SmtpReply> refusals = tests.stream()
                 .filter(t -> t.outcome() == Outcome.REJECTED || t.outcome() == Outcome.SENDER_REJECTED)
@@ -68,13 +90,13 @@ public final class Grader {
         if (!tlsEstablished && !refusals.isEmpty() && refusals.stream().allMatch(Grader::tlsRequired)) {
             return Reason.TLS_REQUIRED;
         }
-        boolean ranAll = !tests.isEmpty() && tests.stream()
+        boolean ranAll = !e.relayTests().isEmpty() && tests.stream()
                 .allMatch(t -> t.outcome() == Outcome.REJECTED || t.outcome() == Outcome.SENDER_REJECTED);
         if (ranAll) {
-            if (refusals.stream().allMatch(Grader::authRequired)) {
+            if (!refusals.isEmpty() && refusals.stream().allMatch(Grader::authRequired)) {
                 return Reason.AUTH_REQUIRED;
             }
-            if (tests.stream().allMatch(t -> t.outcome() == Outcome.SENDER_REJECTED)) {
+            if (!tests.isEmpty() && tests.stream().allMatch(t -> t.outcome() == Outcome.SENDER_REJECTED)) {
                 // Not one recipient was judged: the server refused our senders, not the relay.
                 return Reason.SENDER_REJECTED;
             }

@@ -1,11 +1,13 @@
 package io.relaycheck.verdict;
 
+import io.relaycheck.probe.RelayVariant;
 import io.relaycheck.smtp.SmtpReply;
 
 /**
  * What one relay test showed.
  *
  * @param id        the variant id
+ * @param scope     whether the recipient names the foreign domain or routes through a local one
  * @param mailFrom  the reverse path we sent (null when not run)
  * @param rcptTo    the forward path we sent (null when not run)
  * @param mailReply the reply to MAIL FROM, or null
@@ -13,17 +15,18 @@ import io.relaycheck.smtp.SmtpReply;
  * @param outcome   {@link Outcome#of} the two replies, or NOT_RUN
  * @param note      why it did not run, when it did not
  */
-public record TestEvidence(String id, String mailFrom, String rcptTo, SmtpReply mailReply, SmtpReply rcptReply,
+public record TestEvidence(String id, RelayVariant.Scope scope, String mailFrom, String rcptTo, SmtpReply mailReply, SmtpReply rcptReply,
                            Outcome outcome, String note) {
 
-    public static TestEvidence ran(String id, String mailFrom, String rcptTo, SmtpReply mail, SmtpReply rcpt) {
+    public static TestEvidence ran(String id, RelayVariant.Scope scope, String mailFrom, String rcptTo, SmtpReply mail,
+                                   SmtpReply rcpt) {
         Outcome outcome = Outcome.of(mail, rcpt);
-        return new TestEvidence(id, mailFrom, rcptTo, mail, rcpt, outcome,
+        return new TestEvidence(id, scope, mailFrom, rcptTo, mail, rcpt, outcome,
                 outcome == Outcome.ERROR && rcpt == null ? "no reply to RCPT TO" : null);
     }
 
-    public static TestEvidence notRun(String id, String mailFrom, String rcptTo, String why) {
-        return new TestEvidence(id, mailFrom, rcptTo, null, null, Outcome.NOT_RUN, why);
+    public static TestEvidence notRun(String id, RelayVariant.Scope scope, String mailFrom, String rcptTo, String why) {
+        return new TestEvidence(id, scope, mailFrom, rcptTo, null, null, Outcome.NOT_RUN, why);
     }
 
     /** The reply that decided the outcome: RCPT's, or MAIL's when the sender was refused. */

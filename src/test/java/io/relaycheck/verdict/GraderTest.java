@@ -1,6 +1,7 @@
 package io.relaycheck.verdict;
 
 import io.relaycheck.probe.Control;
+import io.relaycheck.probe.RelayVariant;
 import io.relaycheck.smtp.SmtpFailure;
 import io.relaycheck.smtp.SmtpReply;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The verdict table of DESIGN.md §3, row by row. */
 class GraderTest {
+
+    static final RelayVariant.Scope FOREIGN = RelayVariant.Scope.FOREIGN;
+    static final RelayVariant.Scope LOCAL = RelayVariant.Scope.LOCAL_ROUTED;
 
     static SmtpReply r(String line) {
         int code = Integer.parseInt(line.substring(0, 3));
@@ -47,12 +51,17 @@ class GraderTest {
         List<SmtpFailure> failures = new ArrayList<>();
 
         E test(String id, SmtpReply mail, SmtpReply rcpt) {
-            tests.add(TestEvidence.ran(id, "<probe@sender.example>", "<t@example.com>", mail, rcpt));
+            tests.add(TestEvidence.ran(id, FOREIGN, "<probe@sender.example>", "<t@example.com>", mail, rcpt));
+            return this;
+        }
+
+        E local(String id, SmtpReply mail, SmtpReply rcpt) {
+            tests.add(TestEvidence.ran(id, LOCAL, "<probe@[192.0.2.25]>", "<t%example.com@relay.test>", mail, rcpt));
             return this;
         }
 
         E notRun(String id) {
-            tests.add(TestEvidence.notRun(id, null, null, "deadline"));
+            tests.add(TestEvidence.notRun(id, FOREIGN, null, null, "deadline"));
             return this;
         }
 
@@ -94,6 +103,12 @@ class GraderTest {
                 Arguments.of("foreign 2xx wins over timeouts", new E().test("x", OK, RCPT_OK).notRun("y").fail(SmtpFailure.Kind.DEADLINE),
                         Verdict.OPEN_RELAY, Reason.RELAY_ACCEPTED),
                 Arguments.of("all refused", new E().refusedAll(26), Verdict.NOT_OPEN_RELAY, Reason.RELAY_DENIED),
+                Arguments.of("catch-all accepts local-routed tricks only", with(new E().refusedAll(3).local("percent-hack-domain", OK, RCPT_OK),
+                        e -> e.randomLocal = RCPT_OK), Verdict.NOT_OPEN_RELAY, Reason.RELAY_DENIED),
+                Arguments.of("validating server accepts a local-routed trick", new E().refusedAll(3).local("percent-hack-host", OK, RCPT_OK),
+                        Verdict.OPEN_RELAY, Reason.RELAY_ACCEPTED),
+                Arguments.of("local-routed trick accepted, control not asked", with(new E().local("percent-hack-host", OK, RCPT_OK),
+                        e -> e.controlsAsked = false), Verdict.POSSIBLE_OPEN_RELAY, Reason.UNVERIFIED),
                 Arguments.of("refused and some senders refused", new E().refusedAll(20).test("bare-sender", SENDER_REFUSED, BAD_SEQUENCE),
                         Verdict.NOT_OPEN_RELAY, Reason.RELAY_DENIED),
                 Arguments.of("530 at RCPT", new E().test("a", OK, AUTH).test("b", OK, AUTH), Verdict.NOT_OPEN_RELAY, Reason.AUTH_REQUIRED),
