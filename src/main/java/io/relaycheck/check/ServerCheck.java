@@ -47,7 +47,7 @@ public final class ServerCheck {
 
     /** Settings of one server check. */
     public record Settings(SmtpLimits limits, int maxFailuresPerSession, int concurrentSessions, int retriesPerTest,
-                           ProbeIdentity identity) {
+                           ProbeIdentity identity, AddressLimiter limiter) {
     }
 
     /**
@@ -165,6 +165,25 @@ public final class ServerCheck {
     private void startSession(Work work) {
         inFlight.add(work);
         active++;
+        // The per-address limit holds across every check in this process, not just this one.
+        settings.limiter().acquire(target.address(), request.deadlineNanos()).onComplete(slot -> {
+            if (slot.failed()) {
+                inFlight.remove(work);
+                active--;
+                markNotRun(work, "no connection slot to this address before the deadline (other checks "
+                        + "of the same address were running)");
+                pump();
+                return;
+            }
+            if (done.future().isComplete()) {
+                slot.result().release();
+                return;
+            }
+            connect(work, slot.result());
+        });
+    }
+
+    private void connect(Work work, AddressLimiter.Permit permit) {
         opened++;
         Transcript transcript = new Transcript(request.originNanos(), opened, settings.limits().maxTranscriptLines());
         long deadline = Math.min(request.deadlineNanos(),
@@ -176,6 +195,7 @@ public final class ServerCheck {
         SmtpSession.run(vertx, client, endpoint, options, settings.limits(), transcript, deadline,
                         hello -> transactions(work, hello))
                 .onComplete(ar -> {
+                    permit.release();
                     inFlight.remove(work);
                     active--;
                     if (done.future().isComplete()) {
