@@ -36,7 +36,10 @@ public class ProblemMappers {
             case FORBIDDEN -> problem(403, "target-forbidden", "Target forbidden by policy", e.getMessage(), uri,
                     List.of(new Problem.FieldError(e.field(), e.getMessage())));
             case OVERLOADED -> Response.fromResponse(problem(503, "overloaded", "Service saturated", e.getMessage(),
-                    uri, List.of())).header("Retry-After", "5").build();
+                    uri, List.of())).header("Retry-After", Math.max(1, e.retryAfterSeconds())).build();
+            case RATE_LIMITED -> Response.fromResponse(problem(429, "rate-limited", "Too many requests", e.getMessage(),
+                    uri, e.field() == null ? List.of() : List.of(new Problem.FieldError(e.field(), e.getMessage()))))
+                    .header("Retry-After", Math.max(1, e.retryAfterSeconds())).build();
         };
     }
 

@@ -44,5 +44,10 @@ public record RelayCheckRequest(
                 + "as TIMEOUT, never dropped.", defaultValue = "90", example = "30")
         @Min(value = 1, message = "must be between 1 and 120")
         @Max(value = 120, message = "must be between 1 and 120")
-        Integer timeoutSeconds) {
+        Integer timeoutSeconds,
+
+        @Schema(description = "Check again even if a recent report for the same target and options is cached "
+                + "(by default reports are reused for a few minutes, so the service cannot hammer a server). "
+                + "Refused with 429 if the same check finished less than a minute ago.", defaultValue = "false")
+        Boolean fresh) {
 }

@@ -13,7 +13,9 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import io.vertx.core.http.HttpServerRequest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -38,6 +40,9 @@ public class RelayCheckResource {
 
     @Inject
     RelayCheckConfig config;
+
+    @Inject
+    ClientRateLimiter rateLimiter;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -64,9 +69,18 @@ public class RelayCheckResource {
     @APIResponse(responseCode = "403", description = "Target or port forbidden by policy (private address, port not allowed)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "private", value = OpenApiExamples.PROBLEM_403)))
+    @APIResponse(responseCode = "429", description = "Too many requests from this client, or fresh=true too soon; "
+            + "retry after the Retry-After seconds",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "Service saturated; retry after the Retry-After seconds",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<CheckReport> check(@Valid @NotNull(message = "a JSON body is required") RelayCheckRequest request) {
+    public Uni<CheckReport> check(@Valid @NotNull(message = "a JSON body is required") RelayCheckRequest request,
+                                  @Context HttpServerRequest http) {
+        String client = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+        rateLimiter.take(client).ifPresent(wait -> {
+            throw new CheckRefusedException(CheckRefusedException.Kind.RATE_LIMITED, null,
+                    "too many requests from " + client + "; try again in " + wait + " s", wait);
+        });
         rejectControlBytes("target", request.target());
         rejectControlBytes("mailDomain", request.mailDomain());
         List<String> tests = request.tests();
@@ -82,7 +96,8 @@ public class RelayCheckResource {
                 : (int) Math.min(120, config.limits().checkDeadline().toSeconds());
         CheckCommand command = new CheckCommand(request.target(), request.port() == null ? 25 : request.port(),
                 request.mailDomain(), tests, request.starttls() == null || request.starttls(),
-                request.transcript() == null || request.transcript(), Duration.ofSeconds(timeout));
+                request.transcript() == null || request.transcript(), Duration.ofSeconds(timeout),
+                request.fresh() != null && request.fresh());
         return service.check(command);
     }
 

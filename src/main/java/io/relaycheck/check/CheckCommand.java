@@ -14,7 +14,8 @@ import java.util.List;
  * @param startTls   upgrade when offered
  * @param transcript include transcripts
  * @param timeout    deadline of the whole check
+ * @param fresh      skip the cache of recent results (subject to the minimum interval)
  */
 public record CheckCommand(String target, int port, String mailDomain, List<String> tests, boolean startTls,
-                           boolean transcript, Duration timeout) {
+                           boolean transcript, Duration timeout, boolean fresh) {
 }

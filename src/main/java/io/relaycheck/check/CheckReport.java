@@ -21,5 +21,12 @@ public record CheckReport(
                 example = "mx.example.org [192.0.2.25]:25 is not an open relay: all 26 relay tests were refused.")
         String summary,
         @Schema(description = "One entry per (host, address)") List<ServerReport> servers,
-        @Schema(description = "Findings about the target as a whole (DNS, policy)") List<Finding> findings) {
+        @Schema(description = "Findings about the target as a whole (DNS, policy)") List<Finding> findings,
+        @Schema(description = "True when this report was served from the cache of recent checks; checkedAt says "
+                + "when it was made. Ask with fresh=true for a new check.") boolean cached) {
+
+    /** The same report, marked as served from the cache. */
+    public CheckReport asCached() {
+        return new CheckReport(id, target, checkedAt, durationMs, verdict, reason, summary, servers, findings, true);
+    }
 }

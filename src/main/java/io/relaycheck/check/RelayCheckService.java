@@ -42,6 +42,8 @@ public class RelayCheckService {
     private final TargetResolver resolver;
     private final ServerCheck.Settings settings;
     private final PortRanges allowedPorts;
+    private final ResultCache cache;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     @Inject
     public RelayCheckService(io.vertx.mutiny.core.Vertx vertx, RelayCheckConfig config, SmtpClients clients,
@@ -51,13 +53,16 @@ public class RelayCheckService {
         this.clients = clients;
         this.resolver = new TargetResolver(dns, config.limits().maxAddressesPerCheck());
         this.allowedPorts = PortRanges.parse(config.policy().allowedPorts());
+        this.cache = new ResultCache(config.cache().ttl(), config.cache().minFreshInterval(),
+                config.cache().maxEntries(), java.time.Clock.systemUTC());
         var l = config.limits();
         SmtpLimits limits = new SmtpLimits(l.connectTimeout(), l.commandTimeout(), l.sessionDeadline(),
                 l.maxLineBytes(), l.maxReplyBytes(), l.maxBytesPerConnection(), l.maxTranscriptLines());
         var p = config.probe();
         this.settings = new ServerCheck.Settings(limits, l.maxFailingRcptsPerSession(),
                 l.concurrentDialoguesPerAddress(), l.retriesPerTest(),
-                ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()));
+                ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()),
+                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()));
     }
 
     public Uni<CheckReport> check(CheckCommand command) {
@@ -79,10 +84,53 @@ public class RelayCheckService {
             refuseIfForbidden(List.of(ip.address()));
         }
 
+        ResultCache.Key key = new ResultCache.Key(target.text(), command.port(), mailDomain, command.tests(),
+                command.startTls(), command.transcript());
+        if (!command.fresh()) {
+            Optional<CheckReport> cached = cache.fresh(key);
+            if (cached.isPresent()) {
+                return Uni.createFrom().item(cached.get());
+            }
+        }
+        Future<CheckReport> inFlight = startOrJoin(key, command, target, variants, mailDomain);
+        return Uni.createFrom().completionStage(() -> inFlight.toCompletionStage());
+    }
+
+    /**
+     * The same check already running is joined, not repeated; a forced fresh check of a target
+     * just checked is refused; beyond the global bound, 503 rather than an unbounded queue.
+     */
+    private synchronized Future<CheckReport> startOrJoin(ResultCache.Key key, CheckCommand command, Target target,
+                                                         List<RelayVariant> variants, String mailDomain) {
+        Optional<Future<CheckReport>> joined = cache.running(key);
+        if (joined.isPresent()) {
+            return joined.get();
+        }
+        if (command.fresh()) {
+            long wait = cache.secondsUntilFreshAllowed(key);
+            if (wait > 0) {
+                throw new CheckRefusedException(CheckRefusedException.Kind.RATE_LIMITED, "fresh",
+                        "this target was checked moments ago; a fresh check is allowed in " + wait + " s "
+                                + "(relay-check.cache.min-fresh-interval)", wait);
+            }
+        }
+        if (running.incrementAndGet() > config.limits().maxConcurrentChecks()) {
+            running.decrementAndGet();
+            throw new CheckRefusedException(CheckRefusedException.Kind.OVERLOADED, null,
+                    "the service is running its maximum of " + config.limits().maxConcurrentChecks()
+                            + " checks; try again shortly", 5);
+        }
         Context context = vertx.getOrCreateContext();
         Promise<CheckReport> promise = Promise.promise();
         context.runOnContext(v -> run(target, command, variants, mailDomain).onComplete(promise));
-        return Uni.createFrom().completionStage(() -> promise.future().toCompletionStage());
+        Future<CheckReport> future = promise.future().onComplete(ar -> running.decrementAndGet());
+        cache.track(key, future);
+        return future;
+    }
+
+    /** Checks running now (for health and metrics). */
+    public int runningChecks() {
+        return running.get();
     }
 
     private Future<CheckReport> run(Target target, CheckCommand command, List<RelayVariant> variants, String mailDomain) {
@@ -124,7 +172,7 @@ public class RelayCheckService {
         }
         long durationMs = (System.nanoTime() - origin) / 1_000_000L;
         return new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
-                Reports.summary(target.text(), verdict, servers), servers, resolution.findings());
+                Reports.summary(target.text(), verdict, servers), servers, resolution.findings(), false);
     }
 
     private static Target parseTarget(String text) {

@@ -84,7 +84,7 @@ public final class Reports {
         long total = s.relayTests().size();
         return switch (s.verdict()) {
             case OPEN_RELAY -> "is an open relay: it accepted " + accepted + " of " + total
-                    + " relay tests and refuses unknown local recipients, so it means it";
+                    + " relay tests while refusing unknown local recipients, so it means to deliver them";
             case POSSIBLE_OPEN_RELAY -> "may be an open relay: it accepted " + accepted + " of " + total
                     + " relay tests, but " + (s.reason() == io.relaycheck.verdict.Reason.ACCEPTS_ALL_RECIPIENTS
                     ? "it accepts every recipient, so it may discard them later"

@@ -26,6 +26,26 @@ public interface RelayCheckConfig {
     /** The identity the probe presents to servers. */
     Probe probe();
 
+    /** Recent results, served again instead of checking a server again. */
+    Cache cache();
+
+    interface Cache {
+        /**
+         * How long a report is served from the cache for the same target and options, so that
+         * the service cannot be used to hammer a server. 0 turns the cache off.
+         */
+        @WithDefault("5m")
+        Duration ttl();
+
+        /** A request with fresh=true is refused (429) if the same check finished less than this ago. */
+        @WithDefault("60s")
+        Duration minFreshInterval();
+
+        /** Reports kept at most; the oldest go first. */
+        @WithDefault("2000")
+        int maxEntries();
+    }
+
     interface Policy {
         /**
          * Allow loopback, private, link-local and other non-public addresses as targets. UNSAFE on
@@ -102,6 +122,14 @@ public interface RelayCheckConfig {
         /** Addresses checked at most per request (over all MX hosts); the report says when the cap cut some off. */
         @WithDefault("10")
         int maxAddressesPerCheck();
+
+        /** Checks running at once in this process; beyond it, 503 with Retry-After (never an unbounded queue). */
+        @WithDefault("256")
+        int maxConcurrentChecks();
+
+        /** Requests per minute from one client address; beyond it, 429 with Retry-After. 0 turns it off. */
+        @WithDefault("120")
+        int clientRequestsPerMinute();
 
         /** How often a test whose connection dropped is tried again on a new connection. */
         @WithDefault("1")

@@ -37,7 +37,9 @@ final class Remediation {
                     + "authenticated users (SMTP AUTH on port 587) and to the addresses of your own systems; "
                     + "refuse every other foreign recipient at RCPT TO with 554 5.7.1.";
         };
-        if (mta == Mta.POSTFIX) {
+        // The address-syntax hints matter only when the plain foreign recipient was refused: then
+        // the hole is the trick itself, not a relay that accepts everything.
+        if (mta == Mta.POSTFIX && !acceptedIds.contains("external-sender")) {
             StringBuilder extra = new StringBuilder();
             if (acceptedIds.stream().anyMatch(id -> id.startsWith("percent-hack") || id.equals("quoted-percent"))) {
                 extra.append(" The percent hack was honoured: set `allow_percent_hack = no`.");

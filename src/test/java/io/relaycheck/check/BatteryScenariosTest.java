@@ -159,7 +159,7 @@ class BatteryScenariosTest {
 
     @Test
     void a421MidBatteryStopsNewConnectionsAndMarksTheRestNotRun() {
-        // One connection at a time, so the 421 on the first is seen before any other opens.
+        // Every connection hears 421 after its second refusal, as Postfix does at its hard error limit.
         var s = server(MailServerScript.closed().hangUpAfterErrors(2));
         var report = given().contentType(ContentType.JSON)
                 .body("{\"target\": \"127.0.0.1\", \"port\": " + s.port() + ", \"mailDomain\": \"relay.test\"}")

@@ -174,6 +174,12 @@ class GraderTest {
     }
 
     @Test
+    void aRelayThatAcceptsEverythingGetsNoTrickSpecificHint() {
+        Grade g = Grader.grade(new E().test("external-sender", OK, RCPT_OK).test("percent-hack-host", OK, RCPT_OK).build());
+        assertTrue(!g.findings().get(0).remediation().contains("allow_percent_hack"), g.findings().get(0).remediation());
+    }
+
+    @Test
     void possibleOpenRelayCarriesTheHarvestCaveat() {
         Grade g = Grader.grade(with(new E().test("x", OK, RCPT_OK), e -> e.randomLocal = RCPT_OK).build());
         assertEquals(Status.WARN, g.findings().get(0).status());
