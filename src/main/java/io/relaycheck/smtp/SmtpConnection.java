@@ -41,7 +41,7 @@ public final class SmtpConnection {
     private final SmtpLimits limits;
     private final Transcript transcript;
     private final long deadlineNanos;
-    private final ArrayDeque<Promise<SmtpReply>> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private final ArrayDeque<SmtpReply> unread = new ArrayDeque<>();
 
     private NetSocket socket;
@@ -53,6 +53,18 @@ public final class SmtpConnection {
     private SmtpFailure failure;
     private long bytesRead;
     private long progressTimer = -1;
+    private long chunkSeq;
+    private int decoderGeneration;
+    private Promise<TlsDetails> upgrading;
+    private boolean feeding;
+
+    /**
+     * A reply we wait for, with the input chunk during which its command was written (-1 when
+     * written outside any read). A reply completed by that same chunk was on the wire before our
+     * command: the server answered out of turn.
+     */
+    private record Pending(Promise<SmtpReply> promise, long writtenInChunk) {
+    }
     private long deadlineTimer = -1;
 
     private SmtpConnection(Vertx vertx, Context context, SmtpLimits limits, Transcript transcript, long deadlineNanos) {
@@ -128,15 +140,19 @@ public final class SmtpConnection {
     }
 
     private ReplyDecoder newDecoder() {
+        int generation = ++decoderGeneration;
         return new ReplyDecoder(limits.maxLineBytes(), limits.maxReplyBytes(), new ReplyDecoder.Listener() {
             @Override
             public void onLine(String escapedLine) {
                 transcript.server(escapedLine);
+                retiredCheck(generation);
             }
 
             @Override
             public void onReply(SmtpReply reply) {
-                onReplyDecoded(reply);
+                if (generation == decoderGeneration) {
+                    onReplyDecoded(reply);
+                }
             }
 
             @Override
@@ -146,21 +162,57 @@ public final class SmtpConnection {
         });
     }
 
+    /**
+     * The decoder of the clear-text stream is retired at STARTTLS; if it still produces lines,
+     * they followed the 220 in the same read: an injection (RFC 3207 §6, CVE-2011-0411).
+     */
+    private void retiredCheck(int generation) {
+        if (generation != decoderGeneration) {
+            fail(new SmtpFailure(SmtpFailure.Kind.PROTOCOL_ERROR, "the server sent clear text after its 220 to "
+                    + "STARTTLS"));
+        }
+    }
+
     private void onData(Buffer chunk) {
         if (failure != null) {
             return;
         }
-        bytesRead += chunk.length();
-        if (bytesRead > limits.maxBytesPerConnection()) {
-            fail(new SmtpFailure(SmtpFailure.Kind.READ_BUDGET_EXCEEDED, "the server sent more than "
-                    + limits.maxBytesPerConnection() + " bytes on one connection"));
+        if (upgrading != null) {
+            // Between the 220 to STARTTLS and the end of the handshake nothing may reach us in
+            // clear text: anything that does is an injection attempt (RFC 3207 §6, CVE-2011-0411).
+            fail(new SmtpFailure(SmtpFailure.Kind.PROTOCOL_ERROR, "the server sent clear text during the TLS "
+                    + "handshake after its 220 to STARTTLS"));
             return;
         }
-        decoder.feed(chunk);
+        // Decode what fits in the budget first, so that a limit inside it (line, reply) is named
+        // as the cause; only then does the budget itself end the connection.
+        long allowed = limits.maxBytesPerConnection() - bytesRead;
+        bytesRead += chunk.length();
+        boolean over = chunk.length() > allowed;
+        Buffer part = over ? chunk.slice(0, (int) Math.max(0, allowed)) : chunk;
+        chunkSeq++;
+        feeding = true;
+        try {
+            decoder.feed(part);
+        } finally {
+            feeding = false;
+        }
+        if (over && failure == null) {
+            fail(new SmtpFailure(SmtpFailure.Kind.READ_BUDGET_EXCEEDED, "the server sent more than "
+                    + limits.maxBytesPerConnection() + " bytes on one connection"));
+        }
     }
 
     private void onReplyDecoded(SmtpReply reply) {
-        Promise<SmtpReply> next = waiting.poll();
+        Pending next = waiting.poll();
+        if (next != null && feeding && next.writtenInChunk() == chunkSeq) {
+            // The bytes of this reply arrived before the command it would answer was written:
+            // a server that talks ahead (or replays canned replies) is not answering us.
+            fail(new SmtpFailure(SmtpFailure.Kind.PROTOCOL_ERROR, "the server sent a reply before the command it "
+                    + "would answer: " + reply));
+            next.promise().tryFail(failure); // polled above, so fail() could not reach it
+            return;
+        }
         if (next == null) {
             // A reply nobody asked for. The greeting arrives before readReply() is called, so
             // one is normal; more means the server talks out of turn.
@@ -172,7 +224,7 @@ public final class SmtpConnection {
         }
         greeted = true;
         rearmProgressTimer();
-        next.tryComplete(reply);
+        next.promise().tryComplete(reply);
     }
 
     /** Waits for the next reply: the greeting, or the answer to something already written. */
@@ -187,7 +239,7 @@ public final class SmtpConnection {
             return Future.succeededFuture(ready);
         }
         Promise<SmtpReply> promise = Promise.promise();
-        waiting.add(promise);
+        waiting.add(new Pending(promise, -1));
         if (progressTimer < 0) {
             rearmProgressTimer();
         }
@@ -236,7 +288,7 @@ public final class SmtpConnection {
             transcript.client(command.line());
             out.appendBytes(command.wireBytes());
             Promise<SmtpReply> promise = Promise.promise();
-            waiting.add(promise);
+            waiting.add(new Pending(promise, feeding ? chunkSeq : -1));
             replies.add(promise.future());
         }
         socket.write(out);
@@ -276,6 +328,7 @@ public final class SmtpConnection {
         decoder = newDecoder();
         transcript.note("TLS handshake" + (serverName == null ? "" : " (SNI " + serverName + ")"));
         Promise<TlsDetails> promise = Promise.promise();
+        upgrading = promise;
         // A handshake that never completes is ended by the session deadline; the progress timer
         // bounds it like a command.
         long timer = vertx.setTimer(limits.commandTimeout().toMillis(), t -> promise.tryFail(
@@ -283,6 +336,7 @@ public final class SmtpConnection {
         Future<Void> upgrade = serverName == null ? socket.upgradeToSsl() : socket.upgradeToSsl(serverName);
         upgrade.onComplete(ar -> {
             vertx.cancelTimer(timer);
+            upgrading = null;
             if (ar.succeeded()) {
                 TlsDetails details = CertificateInspector.inspect("STARTTLS", socket.sslSession(), expectedHost);
                 transcript.note("TLS established: " + details.protocol() + " " + details.cipher());
@@ -351,6 +405,10 @@ public final class SmtpConnection {
             return;
         }
         failure = f;
+        if (upgrading != null) {
+            upgrading.tryFail(f);
+            upgrading = null;
+        }
         transcript.note(f.kind() + ": " + f.getMessage());
         failWaiting(f);
         cancelTimers();
@@ -361,9 +419,9 @@ public final class SmtpConnection {
     }
 
     private void failWaiting(SmtpFailure f) {
-        Promise<SmtpReply> p;
+        Pending p;
         while ((p = waiting.poll()) != null) {
-            p.tryFail(f);
+            p.promise().tryFail(f);
         }
     }
 

@@ -2,13 +2,11 @@ package io.relaycheck.smtp;
 
 import io.relaycheck.testing.FakeSmtpServer;
 import io.relaycheck.testing.MailServerScript;
-import io.vertx.core.Context;
-import io.vertx.core.Promise;
+import io.relaycheck.testing.SessionRunner;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.SocketAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,15 +71,7 @@ class SmtpSessionTest {
 
     static SmtpSession.SessionResult run(FakeSmtpServer server, SmtpLimits limits, boolean startTls,
                                          List<SmtpSession.Transaction> transactions) throws Exception {
-        Context context = vertx.getOrCreateContext();
-        Promise<SmtpSession.SessionResult> result = Promise.promise();
-        long origin = System.nanoTime();
-        context.runOnContext(v -> SmtpSession.run(vertx, client,
-                        new SmtpSession.Endpoint(SocketAddress.inetSocketAddress(server.port(), "127.0.0.1"), "mx.relay.test", false),
-                        new SmtpSession.Options("probe.example", startTls), limits, new Transcript(origin, 1, 1000),
-                        origin + limits.sessionDeadline().toNanos(), hello -> transactions)
-                .onComplete(result));
-        return result.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return SessionRunner.run(vertx, client, server, limits, startTls, transactions);
     }
 
     static SmtpSession.SessionResult run(FakeSmtpServer server) throws Exception {
