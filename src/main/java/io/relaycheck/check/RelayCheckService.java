@@ -43,11 +43,13 @@ public class RelayCheckService {
     private final ServerCheck.Settings settings;
     private final PortRanges allowedPorts;
     private final ResultCache cache;
+    private final CheckObserver observer;
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     @Inject
     public RelayCheckService(io.vertx.mutiny.core.Vertx vertx, RelayCheckConfig config, SmtpClients clients,
-                             DnsResolver dns) {
+                             DnsResolver dns, CheckMetrics metrics) {
+        this.observer = metrics;
         this.vertx = vertx.getDelegate();
         this.config = config;
         this.clients = clients;
@@ -62,7 +64,7 @@ public class RelayCheckService {
         this.settings = new ServerCheck.Settings(limits, l.maxFailingRcptsPerSession(),
                 l.concurrentDialoguesPerAddress(), l.retriesPerTest(),
                 ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()),
-                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()));
+                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), metrics);
     }
 
     /** A request whose meaning has been checked: ready to run. */
@@ -74,6 +76,7 @@ public class RelayCheckService {
         if (!command.fresh()) {
             Optional<CheckReport> cached = cache.fresh(p.key());
             if (cached.isPresent()) {
+                observer.cacheHit();
                 return Uni.createFrom().item(cached.get());
             }
         }
@@ -94,6 +97,7 @@ public class RelayCheckService {
         if (!command.fresh()) {
             Optional<CheckReport> cached = cache.fresh(p.key());
             if (cached.isPresent()) {
+                observer.cacheHit();
                 return Future.succeededFuture(cached.get());
             }
         }
@@ -208,9 +212,12 @@ public class RelayCheckService {
             verdict = Verdict.INCONCLUSIVE;
             reason = reason == null ? Reason.NO_MAIL_SERVER : reason;
         }
-        long durationMs = (System.nanoTime() - origin) / 1_000_000L;
-        return new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
+        long durationNanos = System.nanoTime() - origin;
+        long durationMs = durationNanos / 1_000_000L;
+        CheckReport result = new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
                 Reports.summary(target.text(), verdict, servers), servers, resolution.findings(), false);
+        observer.checkFinished(result, durationNanos);
+        return result;
     }
 
     private static Target parseTarget(String text) {

@@ -47,7 +47,7 @@ public final class ServerCheck {
 
     /** Settings of one server check. */
     public record Settings(SmtpLimits limits, int maxFailuresPerSession, int concurrentSessions, int retriesPerTest,
-                           ProbeIdentity identity, AddressLimiter limiter) {
+                           ProbeIdentity identity, AddressLimiter limiter, CheckObserver observer) {
     }
 
     /**
@@ -198,10 +198,14 @@ public final class ServerCheck {
                 SocketAddress.inetSocketAddress(new java.net.InetSocketAddress(target.address(), target.port())),
                 target.host(), target.implicitTls());
         SmtpSession.Options options = new SmtpSession.Options(settings.identity().heloName(), startTls);
+        settings.observer().dialogueStarted();
         SmtpSession.run(vertx, client, endpoint, options, settings.limits(), transcript, deadline,
                         hello -> transactions(work, hello), request.cancelled())
                 .onComplete(ar -> {
                     permit.release();
+                    if (ar.succeeded()) {
+                        settings.observer().dialogueEnded(ar.result());
+                    }
                     inFlight.remove(work);
                     active--;
                     if (done.future().isComplete()) {
