@@ -47,7 +47,7 @@ public final class ServerCheck {
 
     /** Settings of one server check. */
     public record Settings(SmtpLimits limits, int maxFailuresPerSession, int concurrentSessions, int retriesPerTest,
-                           ProbeIdentity identity, AddressLimiter limiter) {
+                           ProbeIdentity identity, AddressLimiter limiter, CheckObserver observer) {
     }
 
     /**
@@ -58,9 +58,10 @@ public final class ServerCheck {
      * @param mailDomain        MD as given by the request or by the target domain; null to derive it
      * @param originNanos       start of the whole check, the transcript's time origin
      * @param deadlineNanos     the whole check's deadline
+     * @param cancelled         completes when the requester went away: stop opening, close what is open
      */
     public record Request(List<RelayVariant> variants, boolean startTls, String mailDomain, long originNanos,
-                          long deadlineNanos) {
+                          long deadlineNanos, Future<Void> cancelled) {
     }
 
     private static final Set<SmtpFailure.Kind> RETRYABLE = EnumSet.of(SmtpFailure.Kind.CONNECTION_CLOSED,
@@ -125,6 +126,11 @@ public final class ServerCheck {
         // as not run, so a bug of ours can never leave a request hanging.
         long grace = Math.max(1, (request.deadlineNanos() - System.nanoTime()) / 1_000_000L) + 2_000;
         long safety = vertx.setTimer(grace, t -> forceFinish());
+        io.vertx.core.Context context = vertx.getOrCreateContext(); // this check's own context
+        request.cancelled().onComplete(v -> context.runOnContext(x -> {
+            stopOpening = true;
+            stopReason = "the check was cancelled: the client went away";
+        }));
         pump();
         return done.future().onComplete(ar -> vertx.cancelTimer(safety));
     }
@@ -192,10 +198,14 @@ public final class ServerCheck {
                 SocketAddress.inetSocketAddress(new java.net.InetSocketAddress(target.address(), target.port())),
                 target.host(), target.implicitTls());
         SmtpSession.Options options = new SmtpSession.Options(settings.identity().heloName(), startTls);
+        settings.observer().dialogueStarted();
         SmtpSession.run(vertx, client, endpoint, options, settings.limits(), transcript, deadline,
-                        hello -> transactions(work, hello))
+                        hello -> transactions(work, hello), request.cancelled())
                 .onComplete(ar -> {
                     permit.release();
+                    if (ar.succeeded()) {
+                        settings.observer().dialogueEnded(ar.result());
+                    }
                     inFlight.remove(work);
                     active--;
                     if (done.future().isComplete()) {

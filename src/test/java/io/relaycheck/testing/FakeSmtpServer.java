@@ -160,17 +160,28 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final List<Integer> closedConnections = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger pipelinedLines = new java.util.concurrent.atomic.AtomicInteger();
 
-    private FakeSmtpServer(Vertx vertx, Script script) {
+    private FakeSmtpServer(Vertx vertx, String host, int port, Script script) {
         this.vertx = vertx;
         this.script = script;
-        NetServerOptions options = new NetServerOptions().setHost("127.0.0.1").setPort(0)
+        NetServerOptions options = new NetServerOptions().setHost(host).setPort(port)
                 .setKeyCertOptions(new PfxOptions().setPath("tls/fake-mx.p12").setPassword("changeit"));
         this.server = vertx.createNetServer(options);
     }
 
     /** Starts a server with the script; blocks the calling test thread until it listens. */
     public static FakeSmtpServer start(Vertx vertx, Script script) {
-        FakeSmtpServer s = new FakeSmtpServer(vertx, script);
+        return start(vertx, "127.0.0.1", 0, script);
+    }
+
+    /**
+     * Starts a server on a given loopback address and port (0 = ephemeral): several servers can
+     * share one port on 127.0.0.2, 127.0.0.3, … as the MX hosts of one domain do.
+     */
+    public static FakeSmtpServer start(Vertx vertx, String host, int port, Script script) {
+        if (!host.startsWith("127.")) {
+            throw new IllegalArgumentException("test servers live on 127.0.0.0/8 only: " + host);
+        }
+        FakeSmtpServer s = new FakeSmtpServer(vertx, host, port, script);
         s.server.connectHandler(s::accept);
         try {
             s.server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -189,6 +200,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         socket.closeHandler(v -> {
             conn.closed = true;
             closedConnections.add(conn.index);
+            synchronized (closedConnections) {
+                closedConnections.notifyAll();
+            }
         });
         socket.exceptionHandler(e -> conn.close());
         script.connected(conn);
@@ -224,6 +238,21 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** Lines that arrived while the server was still answering an earlier one (pipelined). */
     public int pipelinedLines() {
         return pipelinedLines.get();
+    }
+
+    /** Waits (test thread) until at least {@code count} connections have ended. */
+    public boolean awaitClosed(int count, long seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        synchronized (closedConnections) {
+            while (closedConnections.size() < count) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(closedConnections, left);
+            }
+        }
+        return true;
     }
 
     /** Indices of connections that have ended. */
