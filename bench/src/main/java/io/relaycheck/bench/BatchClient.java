@@ -118,6 +118,33 @@ public final class BatchClient {
         return new Result(200, null, reports, errors, summary, unparsed, firstLine, ms(start), null);
     }
 
+    /** Several small batches as one: every line kept, the times their medians. */
+    public static Result merge(List<Result> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<Report> reports = new ArrayList<>();
+        List<ErrorLine> errors = new ArrayList<>();
+        List<String> unparsed = new ArrayList<>();
+        String broken = null;
+        String problem = null;
+        int status = 200;
+        for (Result p : parts) {
+            reports.addAll(p.reports());
+            errors.addAll(p.errors());
+            unparsed.addAll(p.unparsed());
+            broken = broken != null ? broken : p.streamError();
+            if (p.status() != 200) {
+                status = p.status();
+                problem = p.problem();
+            }
+        }
+        Percentiles elapsed = new Percentiles(parts.stream().map(Result::elapsedMs).toList());
+        Percentiles first = new Percentiles(parts.stream().map(Result::firstLineMs).toList());
+        return new Result(status, problem, reports, errors, parts.get(parts.size() - 1).summary(), unparsed,
+                first.at(50), elapsed.at(50), broken);
+    }
+
     private static final class StreamBroken extends RuntimeException {
         StreamBroken(IOException cause) {
             super(cause);

@@ -130,9 +130,11 @@ public final class Driver {
         results.put("directDialogue", directDialogues());
 
         List<Row> rows = new ArrayList<>();
-        if (warmup > 0) {
-            say("warm-up batch of %d (the JIT compiles the service's hot paths; reported, not counted)", warmup);
-            rows.add(batch("warm-up " + warmup, warmup));
+        int warmupRounds = args.integer("warmup-rounds", 3);
+        for (int round = 1; warmup > 0 && round <= warmupRounds; round++) {
+            say("warm-up batch %d of %d, %d targets (the JIT compiles the service's hot paths; reported, not counted)",
+                    round, warmupRounds, warmup);
+            rows.add(batch("warm-up " + round + " (" + warmup + ")", warmup));
         }
         JsonObject nmapResult = null;
         for (int n : sizes) {
@@ -259,9 +261,21 @@ public final class Driver {
         }
         int port = args.integer("http-port", 18089);
         serviceUrl = "http://127.0.0.1:" + port;
-        Path jar = repo.resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: run ./mvnw -B package -DskipTests at the repository root");
+        Path packaged = repo.resolve("target/quarkus-app");
+        if (!Files.exists(packaged.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException(packaged + "/quarkus-run.jar is missing: run ./mvnw -B package -DskipTests "
+                    + "at the repository root");
+        }
+        // A private copy, its runner renamed: on a machine shared with other sessions, someone's
+        // `pkill -f quarkus-run.jar` (or a rebuild of target/) must not end this run half-way.
+        Path app = out.resolve("service-app");
+        copyTree(packaged, app);
+        Path jar = app.resolve("relay-check-bench-service.jar");
+        Files.move(app.resolve("quarkus-run.jar"), jar);
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            throw new IllegalStateException("127.0.0.1:" + port + " is in use (another run?); pass --http-port", e);
         }
         gcLog = out.resolve("gc.log");
         Files.deleteIfExists(gcLog);
@@ -326,6 +340,8 @@ public final class Driver {
         long cpuService0 = servicePid > 0 ? ProcStats.cpuMs(servicePid) : -1;
         long cpuFleet0 = fleets.stream().mapToLong(f -> ProcStats.cpuMs(f.process().pid())).sum();
         int idleFds = servicePid > 0 ? ProcStats.openFds(servicePid) : -1;
+        long machine0 = ProcStats.machineBusyMs();
+        long self0 = ProcStats.cpuMs(ProcessHandle.current().pid());
         Sampler sampler = new Sampler();
         Thread samplerThread = new Thread(sampler, "sampler");
         samplerThread.setDaemon(true);
@@ -333,16 +349,31 @@ public final class Driver {
 
         BatchClient client = new BatchClient(serviceUrl);
         int timeoutSeconds = args.integer("timeout-seconds", 90);
-        BatchClient.Result r = client.post(BatchClient.body(targets, SMTP_PORT, true, timeoutSeconds),
-                Duration.ofSeconds(Math.max(300, timeoutSeconds * 8L)));
+        // A batch of one is over in a few round trips: it is repeated (on servers 1, 2, …) and the medians kept.
+        int repeats = n == 1 ? args.integer("single-repeats", 5) : 1;
+        List<BatchClient.Result> parts = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            List<String> these = n == 1 ? List.of(FleetAddresses.address(1 + i)) : targets;
+            parts.add(client.post(BatchClient.body(these, SMTP_PORT, true, timeoutSeconds),
+                    Duration.ofSeconds(Math.max(300, timeoutSeconds * 8L))));
+        }
+        BatchClient.Result r = BatchClient.merge(parts);
+        if (n == 1) {
+            targets = FleetAddresses.addresses(1, repeats);
+        }
 
         sampler.stop.set(true);
         samplerThread.join(2000);
-        long cpuService = servicePid > 0 ? ProcStats.cpuMs(servicePid) - cpuService0 : -1;
+        long cpuService = servicePid > 0 ? sampler.serviceCpuMs - cpuService0 : -1;
         long cpuFleet = fleets.stream().mapToLong(f -> ProcStats.cpuMs(f.process().pid())).sum() - cpuFleet0;
+        long machineCpu = ProcStats.machineBusyMs() - machine0;
+        long selfCpu = ProcStats.cpuMs(ProcessHandle.current().pid()) - self0;
+        // CPU that neither the service, the fleet nor this driver used: other work on the machine during the run.
+        long otherCpu = machineCpu - Math.max(0, cpuService) - cpuFleet - selfCpu;
         long heapUsedAtEnd = heapUsedKiB();
         GcLog.Window gc = gcLog == null ? null : GcLog.read(gcLog, gcFrom);
         List<JsonObject> fleet = fleetStats();
+        long retainedKiB = liveHeapAfter(label);
 
         JsonObject json = new JsonObject().put("label", label).put("targets", n).put("httpStatus", r.status());
         if (r.status() != 200) {
@@ -376,7 +407,8 @@ public final class Driver {
         Percentiles dur = new Percentiles(r.reports().stream().map(BatchClient.Report::durationMs).toList());
         double seconds = r.elapsedMs() / 1000.0;
         json.put("elapsedMs", r.elapsedMs()).put("firstLineMs", r.firstLineMs())
-                .put("checksPerSecond", round(r.reports().size() / Math.max(0.001, seconds), 1))
+                .put("checksPerSecond", round(r.reports().size() / (double) repeats / Math.max(0.001, seconds), 1))
+                .put("repeats", repeats)
                 .put("reports", r.reports().size()).put("errorLines", r.errors().size())
                 .put("unparsedLines", r.unparsed().size()).put("summaryLine", r.summary())
                 .put("lost", lost).put("failed", failed).put("wrongVerdicts", wrong)
@@ -397,12 +429,14 @@ public final class Driver {
             json.put("service", new JsonObject()
                     .put("alive", service == null || service.isAlive())
                     .put("peakHeapMiB", gc == null ? null : round(Math.max(gc.peakBeforeKiB(), heapUsedAtEnd) / 1024.0, 1))
+                    .put("peakHeapAfterGcMiB", gc == null ? null : round(gc.peakAfterKiB() / 1024.0, 1))
                     .put("heapCommittedMiB", gc == null ? null : round(gc.committedKiB() / 1024.0, 1))
                     .put("heapUsedAtEndMiB", round(heapUsedAtEnd / 1024.0, 1))
+                    .put("liveHeapAfterBatchMiB", retainedKiB < 0 ? null : round(retainedKiB / 1024.0, 1))
                     .put("gcPauses", gc == null ? null : gc.pauses()).put("fullGcs", gc == null ? null : gc.fullGcs())
                     .put("gcPauseMs", gc == null ? null : round(gc.pauseMs(), 1))
                     .put("peakRssMiBDuringRun", round(sampler.serviceRssKiB / 1024.0, 1))
-                    .put("vmHwmMiB", round(ProcStats.statusKiB(servicePid, "VmHWM") / 1024.0, 1))
+                    .put("vmHwmMiB", round(sampler.serviceHwmKiB / 1024.0, 1))
                     .put("peakOpenFds", sampler.serviceFds)
                     .put("openFdsBefore", idleFds)
                     // Every SMTP dialogue holds one socket: the descriptors above the idle count are dialogues.
@@ -411,6 +445,10 @@ public final class Driver {
                     .put("cpuCoresBusy", round(cpuService / Math.max(1.0, r.elapsedMs()), 2)));
         }
         long accepted = fleet.stream().mapToLong(s -> s.getLong("accepted", 0L)).sum();
+        json.put("machine", new JsonObject().put("busyCpuSeconds", round(machineCpu / 1000.0, 2))
+                .put("driverCpuSeconds", round(selfCpu / 1000.0, 2))
+                .put("otherCpuSeconds", round(otherCpu / 1000.0, 2))
+                .put("loadAverage", loadAverage()));
         json.put("fleet", new JsonObject()
                 // Each process's own peak; the processes peak at different times, so this sum overstates.
                 .put("sumOfPerProcessPeakConnections", fleet.stream().mapToLong(s -> s.getLong("peakActive", 0L)).sum())
@@ -444,6 +482,34 @@ public final class Driver {
         return new Row(label, json);
     }
 
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (Files.exists(to)) {
+            try (var walk = Files.walk(to)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     private static String lastLines(Path file, int n) {
         try {
             List<String> lines = Files.readAllLines(file);
@@ -456,6 +522,40 @@ public final class Driver {
     private static Long p50(List<BatchClient.Report> reports, java.util.function.Function<BatchClient.Report, Long> f) {
         Percentiles p = new Percentiles(reports.stream().map(f).filter(v -> v != null).toList());
         return p.isEmpty() ? null : p.at(50);
+    }
+
+    /**
+     * Live heap once the batch is over, in KiB (-1 when unknown): {@code jcmd GC.class_histogram}
+     * collects first, so this is what the service keeps after a batch (a leak shows here). The top
+     * of the histogram goes to histogram-LABEL.txt.
+     */
+    private long liveHeapAfter(String label) {
+        if (servicePid <= 0 || service == null || !service.isAlive()) {
+            return -1;
+        }
+        try {
+            Process p = new ProcessBuilder("jcmd", String.valueOf(servicePid), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(60, TimeUnit.SECONDS);
+            String[] lines = text.split("\n");
+            StringBuilder top = new StringBuilder();
+            for (int i = 0; i < Math.min(lines.length, 30); i++) {
+                top.append(lines[i]).append('\n');
+            }
+            long total = -1;
+            for (String l : lines) {
+                if (l.startsWith("Total")) {
+                    top.append(l).append('\n');
+                    String[] f = l.strip().split("\\s+");
+                    total = Long.parseLong(f[2]) / 1024;
+                }
+            }
+            Files.writeString(out.resolve("histogram-" + label.replaceAll("[^A-Za-z0-9]+", "-") + ".txt"), top);
+            return total;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Heap in use now, from {@code jcmd PID GC.heap_info}, in KiB; 0 when unknown. */
@@ -475,17 +575,22 @@ public final class Driver {
         }
     }
 
-    /** Samples the service's RSS and open descriptors and the fleets' descriptors every 200 ms. */
+    /** Samples the service's RSS, peak RSS, CPU and descriptors every 200 ms, the fleets' descriptors every second. */
     private final class Sampler implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         volatile long serviceRssKiB;
+        volatile long serviceHwmKiB;
+        volatile long serviceCpuMs;
         volatile int serviceFds;
         volatile int fleetFds;
+
+        private int tick;
 
         @Override
         public void run() {
             while (!stop.get()) {
                 sample();
+                tick++;
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
@@ -496,15 +601,22 @@ public final class Driver {
         }
 
         private void sample() {
+            // Listing /proc/PID/fd of the fleet's processes (20,000 descriptors together) costs CPU that
+            // the service and the fleet share: those are counted once a second, the service's every time.
+            boolean countFds = tick % 5 == 0 || stop.get();
             if (servicePid > 0) {
                 serviceRssKiB = Math.max(serviceRssKiB, ProcStats.statusKiB(servicePid, "VmRSS"));
                 serviceFds = Math.max(serviceFds, ProcStats.openFds(servicePid));
+                serviceHwmKiB = Math.max(serviceHwmKiB, ProcStats.statusKiB(servicePid, "VmHWM"));
+                serviceCpuMs = Math.max(serviceCpuMs, ProcStats.cpuMs(servicePid)); // the last reading before an exit
             }
-            int sum = 0;
-            for (Fleetling f : fleets) {
-                sum += Math.max(0, ProcStats.openFds(f.process().pid()));
+            if (countFds) {
+                int sum = 0;
+                for (Fleetling f : fleets) {
+                    sum += Math.max(0, ProcStats.openFds(f.process().pid()));
+                }
+                fleetFds = Math.max(fleetFds, sum);
             }
-            fleetFds = Math.max(fleetFds, sum);
         }
     }
 
@@ -587,20 +699,31 @@ public final class Driver {
                         + "pipelined group ending in QUIT), 5 RTT = %d ms with QUIT answered separately; measured direct "
                         + "dialogue without the service: %d / %d ms%n%n", rttMs, 4 * rttMs, 5 * rttMs,
                 direct.getLong("quitPipelinedMs"), direct.getLong("quitSeparateMs")));
-        sb.append("| batch | total s | checks/s | p50 ms | p99 ms | max ms | p50/4 RTT | p50/5 RTT | peak heap MiB | "
-                + "peak RSS MiB (run / VmHWM) | service CPU s | fleet CPU s | peak dialogues | lost | failed | wrong |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| batch | total s | checks/s | p50 ms | p99 ms | max ms | p50/4 RTT | p50/5 RTT | peak heap MiB (before / after GC) | "
+                + "peak RSS MiB (run / VmHWM) | service CPU s | fleet CPU s | other CPU s | peak dialogues | lost | failed | wrong |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             JsonObject j = r.json();
             JsonObject d = j.getJsonObject("durationMs");
             JsonObject s = j.getJsonObject("service", new JsonObject());
             JsonObject f = j.getJsonObject("fleet");
-            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %d | %d | %d | %s | %s | %s | %s / %s | %s | %s | %s | %d | %d | %d |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %d | %d | %d | %s | %s | %s / %s | %s / %s | %s | %s | %s | %s | %d | %d | %d |%n",
                     r.label(), j.getLong("elapsedMs") / 1000.0, j.getDouble("checksPerSecond"), d.getLong("p50"),
                     d.getLong("p99"), d.getLong("max"), j.getValue("p50OverFloor4"), j.getValue("p50OverFloor5"),
-                    s.getValue("peakHeapMiB", "–"), s.getValue("peakRssMiBDuringRun", "–"), s.getValue("vmHwmMiB", "–"),
-                    s.getValue("cpuSeconds", "–"), f.getValue("cpuSeconds"), s.getValue("peakDialogues", "–"),
+                    s.getValue("peakHeapMiB", "–"), s.getValue("peakHeapAfterGcMiB", "–"), s.getValue("peakRssMiBDuringRun", "–"), s.getValue("vmHwmMiB", "–"),
+                    s.getValue("cpuSeconds", "–"), f.getValue("cpuSeconds"),
+                    j.getJsonObject("machine").getValue("otherCpuSeconds"), s.getValue("peakDialogues", "–"),
                     j.getInteger("lost"), j.getInteger("failed"), j.getInteger("wrongVerdicts")));
+        }
+        for (Row r : rows) {
+            JsonObject j = r.json();
+            JsonObject svc = j.getJsonObject("service", new JsonObject());
+            if (j.containsKey("streamError") || Boolean.FALSE.equals(svc.getBoolean("alive"))) {
+                sb.append(String.format(Locale.ROOT, "%nbatch %s: the stream broke after %d of %d reports (%s)%s", r.label(),
+                        j.getInteger("reports"), j.getInteger("targets"), j.getString("streamError", "no summary line"),
+                        Boolean.FALSE.equals(svc.getBoolean("alive")) ? "; the service had exited: "
+                                + lastLines(out.resolve("service.log"), 1) : ""));
+            }
         }
         if (nmap != null) {
             sb.append(String.format(Locale.ROOT, "%nnmap smtp-open-relay (16 tests, one connection, one command per "

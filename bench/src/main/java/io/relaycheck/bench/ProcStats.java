@@ -41,6 +41,21 @@ final class ProcStats {
         }
     }
 
+    /** Busy CPU time of the whole machine (all cores, everything but idle and iowait), in ms, or -1. */
+    static long machineBusyMs() {
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0); // "cpu  user nice system idle iowait irq softirq steal …"
+            String[] f = cpu.strip().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy * 1000 / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Open file descriptors (sockets included), or -1. */
     static int openFds(long pid) {
         int n = 0;
