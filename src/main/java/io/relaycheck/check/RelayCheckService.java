@@ -10,6 +10,7 @@ import io.relaycheck.dns.TargetPolicy;
 import io.relaycheck.probe.RelayBattery;
 import io.relaycheck.probe.RelayVariant;
 import io.relaycheck.smtp.SmtpLimits;
+import io.relaycheck.verdict.Diagnostics;
 import io.relaycheck.verdict.Grade;
 import io.relaycheck.verdict.Grader;
 import io.relaycheck.verdict.Reason;
@@ -62,7 +63,7 @@ public class RelayCheckService {
         this.settings = new ServerCheck.Settings(limits, l.maxFailingRcptsPerSession(),
                 l.concurrentDialoguesPerAddress(), l.retriesPerTest(),
                 ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()),
-                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()));
+                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), dns, diagnostics(config));
     }
 
     public Uni<CheckReport> check(CheckCommand command) {
@@ -159,7 +160,7 @@ public class RelayCheckService {
         Verdict verdict = null;
         Reason reason = resolution.noServerReason();
         for (ServerRun run : runs) {
-            Grade grade = Grader.grade(run.evidence());
+            Grade grade = Grader.grade(run.evidence(), settings.diagnostics());
             servers.add(Reports.server(run, grade, command.transcript()));
             if (verdict == null || grade.verdict().ordinal() > verdict.ordinal()) {
                 verdict = grade.verdict();
@@ -173,6 +174,12 @@ public class RelayCheckService {
         long durationMs = (System.nanoTime() - origin) / 1_000_000L;
         return new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
                 Reports.summary(target.text(), verdict, servers), servers, resolution.findings(), false);
+    }
+
+    private static Diagnostics.Thresholds diagnostics(RelayCheckConfig config) {
+        var d = config.diagnostics();
+        return new Diagnostics.Thresholds(d.connectWarn(), d.connectFail(), d.transactionWarn(), d.transactionFail(),
+                d.certificateExpiryWarnDays());
     }
 
     private static Target parseTarget(String text) {
