@@ -173,7 +173,8 @@ public class RelayCheckService {
         }
         long durationMs = (System.nanoTime() - origin) / 1_000_000L;
         return new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
-                Reports.summary(target.text(), verdict, servers), servers, resolution.findings(), false);
+                Reports.summary(target.text(), verdict, servers, resolution.findings()), servers, resolution.findings(),
+                false);
     }
 
     private static Diagnostics.Thresholds diagnostics(RelayCheckConfig config) {
