@@ -28,8 +28,12 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     static final String TYPE_BASE = "https://relay-check.dev/problems/";
 
+    @jakarta.inject.Inject
+    io.relaycheck.check.CheckMetrics metrics;
+
     @ServerExceptionMapper
     public Response refused(CheckRefusedException e, UriInfo uri) {
+        metrics.refused(e.kind());
         return switch (e.kind()) {
             case INVALID -> problem(400, "invalid-request", "Invalid request", e.field() + ": " + e.getMessage(),
                     uri, List.of(new Problem.FieldError(e.field(), e.getMessage())));

@@ -15,10 +15,11 @@ public class DnsProducer {
 
     @Produces
     @ApplicationScoped
-    DnsResolver resolver(io.vertx.mutiny.core.Vertx vertx, RelayCheckConfig config) {
+    DnsResolver resolver(io.vertx.mutiny.core.Vertx vertx, RelayCheckConfig config, CheckMetrics metrics) {
         List<InetSocketAddress> servers = config.dns().servers().orElse(List.of()).stream()
                 .map(DnsProducer::parse).toList();
-        return new DnsResolver(vertx.getDelegate(), servers, config.dns().queryTimeout(), 4);
+        return new DnsResolver(vertx.getDelegate(), servers, config.dns().queryTimeout(), 4,
+                DnsResolver.DEFAULT_CACHE_SIZE, metrics);
     }
 
     void close(@Disposes DnsResolver resolver) {

@@ -44,11 +44,13 @@ public class RelayCheckService {
     private final ServerCheck.Settings settings;
     private final PortRanges allowedPorts;
     private final ResultCache cache;
+    private final CheckObserver observer;
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     @Inject
     public RelayCheckService(io.vertx.mutiny.core.Vertx vertx, RelayCheckConfig config, SmtpClients clients,
-                             DnsResolver dns) {
+                             DnsResolver dns, CheckMetrics metrics) {
+        this.observer = metrics;
         this.vertx = vertx.getDelegate();
         this.config = config;
         this.clients = clients;
@@ -63,11 +65,54 @@ public class RelayCheckService {
         this.settings = new ServerCheck.Settings(limits, l.maxFailingRcptsPerSession(),
                 l.concurrentDialoguesPerAddress(), l.retriesPerTest(),
                 ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()),
-                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), dns, diagnostics(config));
+                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), metrics, dns, diagnostics(config));
+    }
+
+    /** A request whose meaning has been checked: ready to run. */
+    private record Prepared(Target target, List<RelayVariant> variants, String mailDomain, ResultCache.Key key) {
     }
 
     public Uni<CheckReport> check(CheckCommand command) {
-        // Everything that can be refused without touching the network is refused here, synchronously.
+        Prepared p = prepare(command);
+        if (!command.fresh()) {
+            Optional<CheckReport> cached = cache.fresh(p.key());
+            if (cached.isPresent()) {
+                observer.cacheHit();
+                return Uni.createFrom().item(cached.get());
+            }
+        }
+        Future<CheckReport> inFlight = startOrJoin(p.key(), command, p.target(), p.variants(), p.mailDomain());
+        return Uni.createFrom().completionStage(() -> inFlight.toCompletionStage());
+    }
+
+    /**
+     * One check of a batch: served from the cache like any other, but never joined with or
+     * joined by other requests, so that cancelling the batch (the client went away) can close
+     * its connections without taking anyone else's check with it. Bounded by the batch's own
+     * concurrency rather than by the 503 of single checks.
+     *
+     * @throws CheckRefusedException synchronously for bad input or a forbidden target
+     */
+    public Future<CheckReport> checkInBatch(CheckCommand command, Future<Void> cancelled) {
+        Prepared p = prepare(command);
+        if (!command.fresh()) {
+            Optional<CheckReport> cached = cache.fresh(p.key());
+            if (cached.isPresent()) {
+                observer.cacheHit();
+                return Future.succeededFuture(cached.get());
+            }
+        }
+        running.incrementAndGet();
+        Context context = vertx.getOrCreateContext();
+        Promise<CheckReport> promise = Promise.promise();
+        context.runOnContext(v -> run(p.target(), command, p.variants(), p.mailDomain(), cancelled).onComplete(promise));
+        Future<CheckReport> future = promise.future().onComplete(ar -> running.decrementAndGet());
+        cache.remember(p.key(), future, cancelled);
+        return future;
+    }
+
+    /** Everything that can be refused without touching the network is refused here, synchronously. */
+    private Prepared prepare(CheckCommand command) {
         Target target = parseTarget(command.target());
         if (!allowedPorts.allows(command.port())) {
             throw CheckRefusedException.forbidden("port", "port " + command.port()
@@ -85,16 +130,8 @@ public class RelayCheckService {
             refuseIfForbidden(List.of(ip.address()));
         }
 
-        ResultCache.Key key = new ResultCache.Key(target.text(), command.port(), mailDomain, command.tests(),
-                command.startTls(), command.transcript());
-        if (!command.fresh()) {
-            Optional<CheckReport> cached = cache.fresh(key);
-            if (cached.isPresent()) {
-                return Uni.createFrom().item(cached.get());
-            }
-        }
-        Future<CheckReport> inFlight = startOrJoin(key, command, target, variants, mailDomain);
-        return Uni.createFrom().completionStage(() -> inFlight.toCompletionStage());
+        return new Prepared(target, variants, mailDomain, new ResultCache.Key(target.text(), command.port(), mailDomain,
+                command.tests(), command.startTls(), command.transcript()));
     }
 
     /**
@@ -123,7 +160,7 @@ public class RelayCheckService {
         }
         Context context = vertx.getOrCreateContext();
         Promise<CheckReport> promise = Promise.promise();
-        context.runOnContext(v -> run(target, command, variants, mailDomain).onComplete(promise));
+        context.runOnContext(v -> run(target, command, variants, mailDomain, NEVER).onComplete(promise));
         Future<CheckReport> future = promise.future().onComplete(ar -> running.decrementAndGet());
         cache.track(key, future);
         return future;
@@ -134,7 +171,11 @@ public class RelayCheckService {
         return running.get();
     }
 
-    private Future<CheckReport> run(Target target, CheckCommand command, List<RelayVariant> variants, String mailDomain) {
+    /** A cancellation signal that never fires: single checks run to their deadline. */
+    private static final Future<Void> NEVER = Promise.<Void>promise().future();
+
+    private Future<CheckReport> run(Target target, CheckCommand command, List<RelayVariant> variants, String mailDomain,
+                                    Future<Void> cancelled) {
         long origin = System.nanoTime();
         Instant checkedAt = Instant.now();
         long deadline = origin + command.timeout().toNanos();
@@ -145,7 +186,8 @@ public class RelayCheckService {
                 refuseIfForbidden(resolution.servers().stream().map(ServerTarget::address).toList());
             }
             String md = mailDomain != null ? mailDomain : resolution.mailDomain();
-            ServerCheck.Request request = new ServerCheck.Request(variants, command.startTls(), md, origin, deadline);
+            ServerCheck.Request request = new ServerCheck.Request(variants, command.startTls(), md, origin, deadline,
+                    cancelled);
             List<Future<ServerRun>> runs = resolution.servers().stream()
                     .map(s -> ServerCheck.run(vertx, clients.forPort(s.port()), s, settings, request))
                     .toList();
@@ -171,10 +213,13 @@ public class RelayCheckService {
             verdict = Verdict.INCONCLUSIVE;
             reason = reason == null ? Reason.NO_MAIL_SERVER : reason;
         }
-        long durationMs = (System.nanoTime() - origin) / 1_000_000L;
-        return new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
-                Reports.summary(target.text(), verdict, servers, resolution.findings()), servers, resolution.findings(),
-                false);
+        long durationNanos = System.nanoTime() - origin;
+        long durationMs = durationNanos / 1_000_000L;
+        CheckReport result = new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
+                Reports.summary(target.text(), verdict, servers, resolution.findings()), servers,
+                resolution.findings(), false);
+        observer.checkFinished(result, durationNanos);
+        return result;
     }
 
     private static Diagnostics.Thresholds diagnostics(RelayCheckConfig config) {

@@ -72,6 +72,20 @@ public final class ResultCache {
         return Optional.ofNullable(running.get(key));
     }
 
+    /**
+     * Keeps the report of {@code check} when it completes, without letting others join it; not
+     * when it was cancelled on the way (its report is partial).
+     */
+    public void remember(Key key, Future<CheckReport> check, Future<Void> cancelled) {
+        check.onSuccess(report -> {
+            if (!ttl.isZero() && !cancelled.isComplete()) {
+                synchronized (ResultCache.this) {
+                    done.put(key, new Entry(report, clock.instant()));
+                }
+            }
+        });
+    }
+
     /** Registers a running check; its report is kept when it completes. */
     public synchronized void track(Key key, Future<CheckReport> check) {
         running.put(key, check);

@@ -57,8 +57,8 @@ public final class ServerCheck {
      * @param diagnostics thresholds the server's diagnostics are graded with
      */
     public record Settings(SmtpLimits limits, int maxFailuresPerSession, int concurrentSessions, int retriesPerTest,
-                           ProbeIdentity identity, AddressLimiter limiter, DnsResolver dns,
-                           Diagnostics.Thresholds diagnostics) {
+                           ProbeIdentity identity, AddressLimiter limiter, CheckObserver observer,
+                           DnsResolver dns, Diagnostics.Thresholds diagnostics) {
     }
 
     /**
@@ -69,9 +69,10 @@ public final class ServerCheck {
      * @param mailDomain        MD as given by the request or by the target domain; null to derive it
      * @param originNanos       start of the whole check, the transcript's time origin
      * @param deadlineNanos     the whole check's deadline
+     * @param cancelled         completes when the requester went away: stop opening, close what is open
      */
     public record Request(List<RelayVariant> variants, boolean startTls, String mailDomain, long originNanos,
-                          long deadlineNanos) {
+                          long deadlineNanos, Future<Void> cancelled) {
     }
 
     private static final Set<SmtpFailure.Kind> RETRYABLE = EnumSet.of(SmtpFailure.Kind.CONNECTION_CLOSED,
@@ -140,6 +141,11 @@ public final class ServerCheck {
         // as not run, so a bug of ours can never leave a request hanging.
         long grace = Math.max(1, (request.deadlineNanos() - System.nanoTime()) / 1_000_000L) + 2_000;
         long safety = vertx.setTimer(grace, t -> forceFinish());
+        io.vertx.core.Context context = vertx.getOrCreateContext(); // this check's own context
+        request.cancelled().onComplete(v -> context.runOnContext(x -> {
+            stopOpening = true;
+            stopReason = "the check was cancelled: the client went away";
+        }));
         // Reverse DNS runs alongside the battery, not after it; it is joined before grading.
         reverseDns = ReverseDnsLookup.lookup(settings.dns(), target.address());
         pump();
@@ -254,13 +260,17 @@ public final class ServerCheck {
         SmtpSession.Options options = new SmtpSession.Options(settings.identity().heloName(), startTls);
         int session = opened;
         sessionStartNanos.put(session, System.nanoTime());
+        settings.observer().dialogueStarted();
         SmtpSession.run(vertx, client, endpoint, options, settings.limits(), transcript, deadline,
                         hello -> {
                             transactionStartNanos.put(session, System.nanoTime());
                             return transactions(work, hello);
-                        })
+                        }, request.cancelled())
                 .onComplete(ar -> {
                     permit.release();
+                    if (ar.succeeded()) {
+                        settings.observer().dialogueEnded(ar.result());
+                    }
                     inFlight.remove(work);
                     active--;
                     if (done.future().isComplete()) {

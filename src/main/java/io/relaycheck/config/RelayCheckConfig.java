@@ -57,6 +57,26 @@ public interface RelayCheckConfig {
         int certificateExpiryWarnDays();
     }
 
+    /** Batch checks. */
+    Batch batch();
+
+    interface Batch {
+        /** Targets in one batch at most. */
+        @WithDefault("10000")
+        int maxTargets();
+
+        /**
+         * Checks of one batch running at once. Each check opens a few connections to its own
+         * server, so this bounds sockets and memory per batch, not the load on any one server.
+         */
+        @WithDefault("1000")
+        int concurrency();
+
+        /** Batches running at once; beyond it, 503 with Retry-After. */
+        @WithDefault("4")
+        int maxConcurrentBatches();
+    }
+
     interface Cache {
         /**
          * How long a report is served from the cache for the same target and options, so that

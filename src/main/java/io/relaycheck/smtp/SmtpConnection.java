@@ -373,6 +373,11 @@ public final class SmtpConnection {
                 });
     }
 
+    /** Ends the connection at once because the check was cancelled; outstanding waits fail. */
+    public void abort(String why) {
+        fail(new SmtpFailure(SmtpFailure.Kind.CANCELLED, why));
+    }
+
     /** Closes the socket; outstanding waits fail. Idempotent. */
     public void close() {
         if (!closing) {

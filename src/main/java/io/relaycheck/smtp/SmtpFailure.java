@@ -27,7 +27,9 @@ public final class SmtpFailure extends RuntimeException {
         /** The TLS handshake (STARTTLS or implicit) failed. */
         TLS_FAILED,
         /** Anything else the socket reported. */
-        IO_ERROR
+        IO_ERROR,
+        /** We ended it: the client that asked for the check went away. */
+        CANCELLED
     }
 
     private final Kind kind;

@@ -84,6 +84,7 @@ public final class SmtpSession {
     private final Transcript transcript;
     private final long deadlineNanos;
     private final Function<ServerHello, List<Transaction>> planner;
+    private final Future<Void> cancelled;
 
     private SmtpConnection connection;
     private Long connectMs;
@@ -102,7 +103,9 @@ public final class SmtpSession {
     private SmtpReply quitReply;
 
     private SmtpSession(Vertx vertx, NetClient client, Endpoint endpoint, Options options, SmtpLimits limits,
-                        Transcript transcript, long deadlineNanos, Function<ServerHello, List<Transaction>> planner) {
+                        Transcript transcript, long deadlineNanos, Function<ServerHello, List<Transaction>> planner,
+                        Future<Void> cancelled) {
+        this.cancelled = cancelled;
         this.vertx = vertx;
         this.client = client;
         this.endpoint = endpoint;
@@ -124,7 +127,19 @@ public final class SmtpSession {
     public static Future<SessionResult> run(Vertx vertx, NetClient client, Endpoint endpoint, Options options,
                                             SmtpLimits limits, Transcript transcript, long deadlineNanos,
                                             Function<ServerHello, List<Transaction>> planner) {
-        return new SmtpSession(vertx, client, endpoint, options, limits, transcript, deadlineNanos, planner).run();
+        return run(vertx, client, endpoint, options, limits, transcript, deadlineNanos, planner, Promise.<Void>promise().future());
+    }
+
+    /**
+     * Like {@link #run(Vertx, NetClient, Endpoint, Options, SmtpLimits, Transcript, long, Function)},
+     * and when {@code cancelled} completes the connection is closed at once (the session still
+     * ends with a result, its failure {@link SmtpFailure.Kind#CANCELLED}).
+     */
+    public static Future<SessionResult> run(Vertx vertx, NetClient client, Endpoint endpoint, Options options,
+                                            SmtpLimits limits, Transcript transcript, long deadlineNanos,
+                                            Function<ServerHello, List<Transaction>> planner, Future<Void> cancelled) {
+        return new SmtpSession(vertx, client, endpoint, options, limits, transcript, deadlineNanos, planner, cancelled)
+                .run();
     }
 
     private Future<SessionResult> run() {
@@ -134,6 +149,7 @@ public final class SmtpSession {
                 .compose(c -> {
                     connection = c;
                     connectMs = msSince(start);
+                    cancelled.onComplete(v -> c.context().runOnContext(x -> c.abort("the check was cancelled")));
                     if (endpoint.implicitTls()) {
                         tls = c.implicitTlsDetails(endpoint.hostName());
                     }

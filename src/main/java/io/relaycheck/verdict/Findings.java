@@ -235,6 +235,7 @@ final class Findings {
                 case CONNECTION_CLOSED, IO_ERROR -> "disconnect";
                 case TLS_FAILED -> "tls";
                 case CONNECT_FAILED -> "connect";
+                case CANCELLED -> "cancelled";
             };
             f.add(new Finding(check, Status.WARN, switch (failure.kind()) {
                 case LINE_TOO_LONG, REPLY_TOO_LARGE, READ_BUDGET_EXCEEDED -> "A limit of this check was hit";
@@ -244,6 +245,7 @@ final class Findings {
                 case CONNECTION_CLOSED, IO_ERROR -> "The server dropped the connection";
                 case TLS_FAILED -> "The TLS handshake failed";
                 case CONNECT_FAILED -> "A connection could not be made";
+                case CANCELLED -> "The check was cancelled";
             }, Diagnostics.where(e) + ": " + failure.getMessage(),
                     "What ran before this is kept; what did not run is marked NOT_RUN.", null));
         }

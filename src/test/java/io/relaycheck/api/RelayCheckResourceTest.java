@@ -232,6 +232,27 @@ class RelayCheckResourceTest {
     }
 
     @Test
+    void aHugeBodyIsRefusedBeforeItIsRead() {
+        String huge = "{\"target\": \"" + "a".repeat(5 * 1024 * 1024) + "\"}";
+        given().contentType(ContentType.JSON).body(huge)
+                .when().post("/api/v1/relay-check")
+                .then().statusCode(413)
+                .contentType("application/problem+json")
+                .body("field", equalTo("body"))
+                .body("status", equalTo(413));
+    }
+
+    @Test
+    void aDeeplyNestedBodyIsAProblemNotAStackOverflow() {
+        String deep = "{\"target\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+        given().contentType(ContentType.JSON).body(deep)
+                .when().post("/api/v1/relay-check")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo("target"));
+    }
+
+    @Test
     void aDisallowedPortIsForbidden() {
         given().contentType(ContentType.JSON).body("{\"target\": \"127.0.0.1\", \"port\": 110}")
                 .when().post("/api/v1/relay-check")

@@ -82,6 +82,10 @@ class CacheAndOverloadTest {
                     "{\"target\": \"127.0.0.1\", \"port\": " + held.port() + ", \"tests\": [\"null-sender\"]}").statusCode());
             assertTrue(holding.awaitConnections(20));
 
+            // Saturated: readiness says so, so that a load balancer sends checks elsewhere.
+            given().when().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'relay-check' }.data.saturated", org.hamcrest.Matchers.equalTo(true));
+
             Response refused = post("{\"target\": \"127.0.0.1\", \"port\": " + other.port() + "}");
             refused.then().statusCode(503).contentType("application/problem+json");
             assertNotNull(refused.getHeader("Retry-After"));
@@ -89,6 +93,7 @@ class CacheAndOverloadTest {
 
             holding.release();
             assertEquals(200, running.get(30, TimeUnit.SECONDS));
+            given().when().get("/q/health/ready").then().statusCode(200);
             post("{\"target\": \"127.0.0.1\", \"port\": " + other.port() + "}").then().statusCode(200);
         }
     }

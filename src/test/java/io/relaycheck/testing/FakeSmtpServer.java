@@ -229,6 +229,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         socket.closeHandler(v -> {
             conn.closed = true;
             closedConnections.add(conn.index);
+            synchronized (closedConnections) {
+                closedConnections.notifyAll();
+            }
         });
         socket.exceptionHandler(e -> conn.close());
         script.connected(conn);
@@ -264,6 +267,21 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** Lines that arrived while the server was still answering an earlier one (pipelined). */
     public int pipelinedLines() {
         return pipelinedLines.get();
+    }
+
+    /** Waits (test thread) until at least {@code count} connections have ended. */
+    public boolean awaitClosed(int count, long seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        synchronized (closedConnections) {
+            while (closedConnections.size() < count) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(closedConnections, left);
+            }
+        }
+        return true;
     }
 
     /** Indices of connections that have ended. */
