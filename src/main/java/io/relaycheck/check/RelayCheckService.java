@@ -65,7 +65,8 @@ public class RelayCheckService {
         this.settings = new ServerCheck.Settings(limits, l.maxFailingRcptsPerSession(),
                 l.concurrentDialoguesPerAddress(), l.retriesPerTest(),
                 ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()),
-                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), metrics, dns, diagnostics(config));
+                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), metrics,
+                config.diagnostics().reverseDns() ? dns : null, diagnostics(config));
     }
 
     /** A request whose meaning has been checked: ready to run. */

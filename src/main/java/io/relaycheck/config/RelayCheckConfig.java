@@ -33,6 +33,14 @@ public interface RelayCheckConfig {
     Diagnostics diagnostics();
 
     interface Diagnostics {
+        /**
+         * Look up each server address's PTR names and their forward confirmation (findings ptr,
+         * fcrdns, banner-matches-ptr), concurrently with the SMTP battery. Off: those findings are
+         * left out and no reverse query is sent.
+         */
+        @WithDefault("true")
+        boolean reverseDns();
+
         /** TCP connect (with the TLS handshake on port 465) slower than this is a warning. */
         @WithDefault("1s")
         Duration connectWarn();

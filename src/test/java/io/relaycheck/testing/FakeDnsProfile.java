@@ -19,6 +19,8 @@ public class FakeDnsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("relay-check.limits.max-addresses-per-check", String.valueOf(MAX_ADDRESSES),
+                // Off for the other tests (application.properties), which have no DNS to ask.
+                "relay-check.diagnostics.reverse-dns", "true",
                 // A silent DNS server costs maxQueries (4) × this per lookup.
                 "relay-check.dns.query-timeout", "1s",
                 // Loopback answers in milliseconds: a server that pauses 400 ms per reply is "slow" here,
