@@ -165,6 +165,10 @@ public final class ServerCheck {
             long timer = vertx.setTimer(waitMs, t -> joined.tryComplete(
                     ReverseDns.failed("no answer before the check's deadline")));
             joined.future().onComplete(ar -> vertx.cancelTimer(timer));
+            // Nobody waits for a cancelled check's report: do not wait for DNS either.
+            io.vertx.core.Context context = vertx.getOrCreateContext();
+            request.cancelled().onComplete(v -> context.runOnContext(x -> joined.tryComplete(
+                    ReverseDns.failed("the check was cancelled"))));
         }
         return joined.future().map(r -> new ServerRun(run.target(), run.evidence().withDiagnostics(
                 diagnosticEvidence(r)), run.sessions()));
