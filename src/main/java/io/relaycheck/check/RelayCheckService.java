@@ -104,7 +104,10 @@ public class RelayCheckService {
             }
         }
         running.incrementAndGet();
-        Context context = vertx.getOrCreateContext();
+        // A batch starts its checks from one thread; each gets a fresh event-loop context (round
+        // robin over the event loops) so that thousands of dialogues use every core, not the
+        // batch's one. createEventLoopContext is Vert.x-internal API, stable across 4.x.
+        Context context = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
         Promise<CheckReport> promise = Promise.promise();
         context.runOnContext(v -> run(p.target(), command, p.variants(), p.mailDomain(), cancelled).onComplete(promise));
         Future<CheckReport> future = promise.future().onComplete(ar -> running.decrementAndGet());

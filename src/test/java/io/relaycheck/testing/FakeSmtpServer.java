@@ -151,6 +151,19 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
+    /** A server that accepts connections and never says a word. */
+    public static Script silent() {
+        return new Script() {
+            @Override
+            public void connected(Conn conn) {
+            }
+
+            @Override
+            public void command(Conn conn, String line) {
+            }
+        };
+    }
+
     private final Vertx vertx;
     private final Script script;
     private final NetServer server;
