@@ -6,7 +6,6 @@ import io.relaycheck.check.BatchEvent;
 import io.relaycheck.check.BatchRunner;
 import io.relaycheck.check.CheckCommand;
 import io.relaycheck.check.CheckRefusedException;
-import io.relaycheck.config.RelayCheckConfig;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -29,7 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,10 +46,7 @@ public class BatchResource {
     BatchRunner runner;
 
     @Inject
-    RelayCheckConfig config;
-
-    @Inject
-    ClientRateLimiter rateLimiter;
+    RequestGuards guards;
 
     @Inject
     ObjectMapper mapper;
@@ -129,32 +124,18 @@ public class BatchResource {
     }
 
     private Multi<BatchEvent> start(BatchRequest request, HttpServerRequest http) {
-        String client = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        rateLimiter.take(client).ifPresent(wait -> {
-            throw new CheckRefusedException(CheckRefusedException.Kind.RATE_LIMITED, null,
-                    "too many requests from " + client + "; try again in " + wait + " s", wait);
-        });
-        for (int i = 0; i < request.targets().size(); i++) {
-            if (request.targets().get(i) == null) {
-                throw CheckRefusedException.invalid("targets[" + i + "]", "must not be null");
-            }
+        guards.rateLimit(http);
+        // A null entry is a malformed request; a target with control bytes is refused on its own
+        // line by the parser, like any other invalid target, without failing the batch.
+        int nul = request.targets().indexOf(null);
+        if (nul >= 0) {
+            throw CheckRefusedException.invalid("targets[" + nul + "]", "must not be null");
         }
-        RelayCheckResource.rejectControlBytes("mailDomain", request.mailDomain());
-        List<String> tests = request.tests();
-        if (tests != null) {
-            for (int i = 0; i < tests.size(); i++) {
-                if (tests.get(i) == null) {
-                    throw CheckRefusedException.invalid("tests[" + i + "]", "must not be null");
-                }
-                RelayCheckResource.rejectControlBytes("tests[" + i + "]", tests.get(i));
-            }
-        }
-        int timeout = request.timeoutSeconds() != null ? request.timeoutSeconds()
-                : (int) Math.min(120, config.limits().checkDeadline().toSeconds());
-        // Targets with control bytes are refused per line by the parser, like any invalid target.
+        RequestGuards.rejectControlBytes("mailDomain", request.mailDomain());
+        RequestGuards.checkList("tests", request.tests());
         CheckCommand template = new CheckCommand(null, request.port() == null ? 25 : request.port(),
-                request.mailDomain(), tests, request.starttls() == null || request.starttls(),
-                request.transcript() != null && request.transcript(), Duration.ofSeconds(timeout),
+                request.mailDomain(), request.tests(), request.starttls() == null || request.starttls(),
+                request.transcript() != null && request.transcript(), guards.timeout(request.timeoutSeconds()),
                 request.fresh() != null && request.fresh());
         return runner.run(request.targets(), template);
     }

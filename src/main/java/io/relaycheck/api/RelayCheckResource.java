@@ -1,10 +1,8 @@
 package io.relaycheck.api;
 
 import io.relaycheck.check.CheckCommand;
-import io.relaycheck.check.CheckRefusedException;
 import io.relaycheck.check.CheckReport;
 import io.relaycheck.check.RelayCheckService;
-import io.relaycheck.config.RelayCheckConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -24,8 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Duration;
-import java.util.List;
 
 /**
  * {@code POST /api/v1/relay-check}. Thin: shape validation, defaults, a guard against control
@@ -39,10 +35,7 @@ public class RelayCheckResource {
     RelayCheckService service;
 
     @Inject
-    RelayCheckConfig config;
-
-    @Inject
-    ClientRateLimiter rateLimiter;
+    RequestGuards guards;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -76,42 +69,14 @@ public class RelayCheckResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<CheckReport> check(@Valid @NotNull(message = "a JSON body is required") RelayCheckRequest request,
                                   @Context HttpServerRequest http) {
-        String client = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        rateLimiter.take(client).ifPresent(wait -> {
-            throw new CheckRefusedException(CheckRefusedException.Kind.RATE_LIMITED, null,
-                    "too many requests from " + client + "; try again in " + wait + " s", wait);
-        });
-        rejectControlBytes("target", request.target());
-        rejectControlBytes("mailDomain", request.mailDomain());
-        List<String> tests = request.tests();
-        if (tests != null) {
-            for (int i = 0; i < tests.size(); i++) {
-                if (tests.get(i) == null) {
-                    throw CheckRefusedException.invalid("tests[" + i + "]", "must not be null");
-                }
-                rejectControlBytes("tests[" + i + "]", tests.get(i));
-            }
-        }
-        int timeout = request.timeoutSeconds() != null ? request.timeoutSeconds()
-                : (int) Math.min(120, config.limits().checkDeadline().toSeconds());
+        guards.rateLimit(http);
+        RequestGuards.rejectControlBytes("target", request.target());
+        RequestGuards.rejectControlBytes("mailDomain", request.mailDomain());
+        RequestGuards.checkList("tests", request.tests());
         CheckCommand command = new CheckCommand(request.target(), request.port() == null ? 25 : request.port(),
-                request.mailDomain(), tests, request.starttls() == null || request.starttls(),
-                request.transcript() == null || request.transcript(), Duration.ofSeconds(timeout),
+                request.mailDomain(), request.tests(), request.starttls() == null || request.starttls(),
+                request.transcript() == null || request.transcript(), guards.timeout(request.timeoutSeconds()),
                 request.fresh() != null && request.fresh());
         return service.check(command);
-    }
-
-    /** Nothing sent to a server is built from input with control bytes (CR/LF would inject commands). */
-    static void rejectControlBytes(String field, String value) {
-        if (value == null) {
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
-                throw CheckRefusedException.invalid(field, "must not contain control characters (found \\x"
-                        + String.format("%02x", (int) c) + " at position " + i + ")");
-            }
-        }
     }
 }

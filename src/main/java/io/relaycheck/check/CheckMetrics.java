@@ -118,7 +118,11 @@ public class CheckMetrics implements CheckObserver, DnsQueryListener {
         Timer.builder("relaycheck.dns.query").tags("type", event.type(), "outcome", lower(event.outcome()))
                 .register(registry).record(event.elapsedNanos(), TimeUnit.NANOSECONDS);
         // Any answer, even NXDOMAIN or SERVFAIL for one broken domain, shows the server is there;
-        // only silence (timeouts, network errors) says it is not.
+        // only silence (timeouts, network errors) says it is not. Reverse lookups do not count:
+        // broken reverse zones that time out are common and say nothing about our resolver.
+        if ("PTR".equals(event.type())) {
+            return;
+        }
         if (event.outcome() == DnsQueryEvent.Outcome.TIMEOUT || event.outcome() == DnsQueryEvent.Outcome.NETWORK) {
             lastDnsFailureNanos = System.nanoTime();
             dnsFailuresInARow.incrementAndGet();

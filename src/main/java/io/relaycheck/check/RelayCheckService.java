@@ -10,6 +10,7 @@ import io.relaycheck.dns.TargetPolicy;
 import io.relaycheck.probe.RelayBattery;
 import io.relaycheck.probe.RelayVariant;
 import io.relaycheck.smtp.SmtpLimits;
+import io.relaycheck.verdict.Diagnostics;
 import io.relaycheck.verdict.Grade;
 import io.relaycheck.verdict.Grader;
 import io.relaycheck.verdict.Reason;
@@ -64,7 +65,8 @@ public class RelayCheckService {
         this.settings = new ServerCheck.Settings(limits, l.maxFailingRcptsPerSession(),
                 l.concurrentDialoguesPerAddress(), l.retriesPerTest(),
                 ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()),
-                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), metrics);
+                new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), metrics,
+                config.diagnostics().reverseDns() ? dns : null, diagnostics(config));
     }
 
     /** A request whose meaning has been checked: ready to run. */
@@ -102,7 +104,10 @@ public class RelayCheckService {
             }
         }
         running.incrementAndGet();
-        Context context = vertx.getOrCreateContext();
+        // A batch starts its checks from one thread; each gets a fresh event-loop context (round
+        // robin over the event loops) so that thousands of dialogues use every core, not the
+        // batch's one. createEventLoopContext is Vert.x-internal API, stable across 4.x.
+        Context context = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
         Promise<CheckReport> promise = Promise.promise();
         context.runOnContext(v -> run(p.target(), command, p.variants(), p.mailDomain(), cancelled).onComplete(promise));
         Future<CheckReport> future = promise.future().onComplete(ar -> running.decrementAndGet());
@@ -201,7 +206,7 @@ public class RelayCheckService {
         Verdict verdict = null;
         Reason reason = resolution.noServerReason();
         for (ServerRun run : runs) {
-            Grade grade = Grader.grade(run.evidence());
+            Grade grade = Grader.grade(run.evidence(), settings.diagnostics());
             servers.add(Reports.server(run, grade, command.transcript()));
             if (verdict == null || grade.verdict().ordinal() > verdict.ordinal()) {
                 verdict = grade.verdict();
@@ -215,9 +220,16 @@ public class RelayCheckService {
         long durationNanos = System.nanoTime() - origin;
         long durationMs = durationNanos / 1_000_000L;
         CheckReport result = new CheckReport(UUID.randomUUID().toString(), target.text(), checkedAt, durationMs, verdict, reason,
-                Reports.summary(target.text(), verdict, servers), servers, resolution.findings(), false);
+                Reports.summary(target.text(), verdict, servers, resolution.findings()), servers,
+                resolution.findings(), false);
         observer.checkFinished(result, durationNanos);
         return result;
+    }
+
+    private static Diagnostics.Thresholds diagnostics(RelayCheckConfig config) {
+        var d = config.diagnostics();
+        return new Diagnostics.Thresholds(d.connectWarn(), d.connectFail(), d.transactionWarn(), d.transactionFail(),
+                d.certificateExpiryWarnDays());
     }
 
     private static Target parseTarget(String text) {

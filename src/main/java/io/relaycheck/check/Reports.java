@@ -4,9 +4,11 @@ import io.relaycheck.probe.RelayBattery;
 import io.relaycheck.smtp.SmtpSession.SessionResult;
 import io.relaycheck.smtp.Transcript;
 import io.relaycheck.verdict.ControlEvidence;
+import io.relaycheck.verdict.Finding;
 import io.relaycheck.verdict.Grade;
 import io.relaycheck.verdict.Outcome;
 import io.relaycheck.verdict.ServerEvidence;
+import io.relaycheck.verdict.Status;
 import io.relaycheck.verdict.TestEvidence;
 import io.relaycheck.verdict.Verdict;
 
@@ -62,8 +64,18 @@ public final class Reports {
 
     /** One sentence: what was checked and which server is the problem. */
     public static String summary(String target, Verdict verdict, List<ServerReport> servers) {
+        return summary(target, verdict, servers, List.of());
+    }
+
+    /**
+     * One sentence: how many servers were checked and which is the problem; with no server, why
+     * not, from the first resolution finding that is not a PASS (null MX, NXDOMAIN, no address).
+     */
+    public static String summary(String target, Verdict verdict, List<ServerReport> servers,
+                                 List<Finding> resolutionFindings) {
         if (servers.isEmpty()) {
-            return target + ": no mail server to check.";
+            return target + ": no mail server to check" + resolutionFindings.stream()
+                    .filter(f -> f.status() != Status.PASS).findFirst().map(f -> ". " + f.title()).orElse("") + ".";
         }
         if (servers.size() == 1) {
             return describe(servers.get(0)) + " " + sentence(servers.get(0)) + ".";

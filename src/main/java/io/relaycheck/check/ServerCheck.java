@@ -1,5 +1,6 @@
 package io.relaycheck.check;
 
+import io.relaycheck.dns.DnsResolver;
 import io.relaycheck.probe.Control;
 import io.relaycheck.probe.MailDomains;
 import io.relaycheck.probe.ProbeContext;
@@ -14,8 +15,11 @@ import io.relaycheck.smtp.SmtpSession.Transaction;
 import io.relaycheck.smtp.SmtpSession.TransactionResult;
 import io.relaycheck.smtp.Transcript;
 import io.relaycheck.verdict.ControlEvidence;
+import io.relaycheck.verdict.DiagnosticEvidence;
+import io.relaycheck.verdict.Diagnostics;
 import io.relaycheck.verdict.Mta;
 import io.relaycheck.verdict.Outcome;
+import io.relaycheck.verdict.ReverseDns;
 import io.relaycheck.verdict.ServerEvidence;
 import io.relaycheck.verdict.TestEvidence;
 import io.vertx.core.Future;
@@ -25,6 +29,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -45,9 +50,15 @@ import java.util.Set;
  */
 public final class ServerCheck {
 
-    /** Settings of one server check. */
+    /**
+     * Settings of one server check.
+     *
+     * @param dns         for the reverse DNS diagnostics (PTR, forward confirmation); null: not asked
+     * @param diagnostics thresholds the server's diagnostics are graded with
+     */
     public record Settings(SmtpLimits limits, int maxFailuresPerSession, int concurrentSessions, int retriesPerTest,
-                           ProbeIdentity identity, AddressLimiter limiter, CheckObserver observer) {
+                           ProbeIdentity identity, AddressLimiter limiter, CheckObserver observer,
+                           DnsResolver dns, Diagnostics.Thresholds diagnostics) {
     }
 
     /**
@@ -84,6 +95,10 @@ public final class ServerCheck {
     private final List<SessionResult> sessions = new ArrayList<>();
     private final Promise<ServerRun> done = Promise.promise();
     private final List<Work> inFlight = new ArrayList<>();
+    /** Per connection number: when it was started, and when its transactions began (for transaction-time). */
+    private final Map<Integer, Long> sessionStartNanos = new HashMap<>();
+    private final Map<Integer, Long> transactionStartNanos = new HashMap<>();
+    private Future<ReverseDns> reverseDns;
 
     private int active;
     private int opened;
@@ -131,8 +146,57 @@ public final class ServerCheck {
             stopOpening = true;
             stopReason = "the check was cancelled: the client went away";
         }));
+        // Reverse DNS runs alongside the battery, not after it; it is joined before grading.
+        reverseDns = ReverseDnsLookup.lookup(settings.dns(), target.address());
         pump();
-        return done.future().onComplete(ar -> vertx.cancelTimer(safety));
+        return done.future().onComplete(ar -> vertx.cancelTimer(safety)).compose(this::withDiagnostics);
+    }
+
+    /**
+     * Waits for the reverse DNS lookups, but never past the check's deadline: what is unanswered
+     * then is evidence ("no answer before the deadline"), not a reason to wait or to fail.
+     */
+    private Future<ServerRun> withDiagnostics(ServerRun run) {
+        Promise<ReverseDns> joined = Promise.promise();
+        reverseDns.onComplete(ar -> joined.tryComplete(ar.succeeded() ? ar.result()
+                : ReverseDns.failed(String.valueOf(ar.cause().getMessage()))));
+        if (!joined.future().isComplete()) {
+            long waitMs = Math.max(1, (request.deadlineNanos() - System.nanoTime()) / 1_000_000L);
+            long timer = vertx.setTimer(waitMs, t -> joined.tryComplete(
+                    ReverseDns.failed("no answer before the check's deadline")));
+            joined.future().onComplete(ar -> vertx.cancelTimer(timer));
+            // Nobody waits for a cancelled check's report: do not wait for DNS either.
+            io.vertx.core.Context context = vertx.getOrCreateContext();
+            request.cancelled().onComplete(v -> context.runOnContext(x -> joined.tryComplete(
+                    ReverseDns.failed("the check was cancelled"))));
+        }
+        return joined.future().map(r -> new ServerRun(run.target(), run.evidence().withDiagnostics(
+                diagnosticEvidence(r)), run.sessions()));
+    }
+
+    private DiagnosticEvidence diagnosticEvidence(ReverseDns reverse) {
+        Long connectMs = sessions.stream().map(SessionResult::connectMs).filter(ms -> ms != null).findFirst()
+                .orElse(null);
+        Long slowest = null;
+        Integer slowestSession = null;
+        for (SessionResult s : sessions) {
+            Long started = sessionStartNanos.get(s.session());
+            Long transactions = transactionStartNanos.get(s.session());
+            if (started == null || transactions == null || s.connectMs() == null || s.bannerMs() == null
+                    || s.transactionMs() == null) {
+                continue;
+            }
+            // From the complete greeting to the last reply of the transactions: EHLO, STARTTLS and
+            // the relay tests, without connect and greeting (a deliberate greeting pause, such as
+            // postscreen's, is not slowness).
+            long ms = Math.max(0, (transactions - started) / 1_000_000L - s.connectMs() - s.bannerMs())
+                    + s.transactionMs();
+            if (slowest == null || ms > slowest) {
+                slowest = ms;
+                slowestSession = s.session();
+            }
+        }
+        return new DiagnosticEvidence(reverse, connectMs, slowest, slowestSession, Instant.now());
     }
 
     private void forceFinish() {
@@ -198,9 +262,14 @@ public final class ServerCheck {
                 SocketAddress.inetSocketAddress(new java.net.InetSocketAddress(target.address(), target.port())),
                 target.host(), target.implicitTls());
         SmtpSession.Options options = new SmtpSession.Options(settings.identity().heloName(), startTls);
+        int session = opened;
+        sessionStartNanos.put(session, System.nanoTime());
         settings.observer().dialogueStarted();
         SmtpSession.run(vertx, client, endpoint, options, settings.limits(), transcript, deadline,
-                        hello -> transactions(work, hello), request.cancelled())
+                        hello -> {
+                            transactionStartNanos.put(session, System.nanoTime());
+                            return transactions(work, hello);
+                        }, request.cancelled())
                 .onComplete(ar -> {
                     permit.release();
                     if (ar.succeeded()) {

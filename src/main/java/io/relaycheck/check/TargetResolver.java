@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -62,6 +64,7 @@ public final class TargetResolver {
         return Future.join(new ArrayList<>(lookups)).transform(ignored -> {
             List<ServerTarget> servers = new ArrayList<>();
             List<Finding> findings = new ArrayList<>();
+            Throwable lookupFailure = null;
             findings.add(new Finding("mx", Status.PASS, records.size() + " MX record" + (records.size() == 1 ? "" : "s"),
                     records.stream().map(r -> r.preference() + " " + r.host()).collect(Collectors.joining(", ")),
                     "RFC 5321 §5.1: mail for " + domain + " goes to these hosts in order of preference.", null));
@@ -69,6 +72,7 @@ public final class TargetResolver {
                 MxRecord r = records.get(i);
                 Future<AddressLookup> f = lookups.get(i);
                 if (f.failed()) {
+                    lookupFailure = lookupFailure == null ? f.cause() : lookupFailure;
                     findings.add(dnsFinding(r.host(), "A/AAAA", f.cause()));
                 } else if (f.result().status() != AddressLookup.Status.FOUND) {
                     findings.add(new Finding("mx-address", Status.FAIL, "MX host without addresses",
@@ -82,6 +86,12 @@ public final class TargetResolver {
                         servers.add(new ServerTarget(r.host(), a, port, r.preference()));
                     }
                 }
+            }
+            if (servers.isEmpty() && lookupFailure != null) {
+                // Nothing to check because DNS did not answer: say that, not "no mail server".
+                boolean timeout = lookupFailure instanceof DnsFailure d && d.kind() == DnsFailure.Kind.TIMEOUT;
+                return Future.succeededFuture(new Resolution(List.of(), domain, findings,
+                        timeout ? Reason.TIMEOUT : Reason.DNS_ERROR));
             }
             return Future.succeededFuture(capped(domain, servers, findings, domain));
         });
@@ -111,15 +121,39 @@ public final class TargetResolver {
         });
     }
 
-    private Resolution capped(String name, List<ServerTarget> servers, List<Finding> findings, String mailDomain) {
+    /**
+     * The report lists servers in this order, and the cap keeps the first of them: MX preference
+     * (an implicit MX counts as 0), then host name, then address, IPv4 before IPv6. Sorting here
+     * rather than trusting answer order keeps reports stable when a DNS server rotates its answers.
+     */
+    static final Comparator<ServerTarget> ORDER = Comparator
+            .comparingInt((ServerTarget s) -> s.mxPreference() == null ? 0 : s.mxPreference())
+            .thenComparing(ServerTarget::host, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(ServerTarget::address, TargetResolver::compareAddresses);
+
+    private Resolution capped(String name, List<ServerTarget> found, List<Finding> findings, String mailDomain) {
+        List<ServerTarget> servers = found.stream().sorted(ORDER).toList();
         if (servers.size() > maxAddresses) {
+            List<ServerTarget> left = servers.subList(maxAddresses, servers.size());
             findings.add(new Finding("address-cap", Status.INFO, "Only the first " + maxAddresses + " addresses were checked",
-                    name + " resolves to " + servers.size() + " addresses; " + (servers.size() - maxAddresses)
-                            + " were left out by relay-check.limits.max-addresses-per-check.",
-                    "A cap keeps one request from fanning out without limit.", null));
+                    name + " resolves to " + servers.size() + " addresses; " + left.size()
+                            + " were left out by relay-check.limits.max-addresses-per-check (" + maxAddresses + "): "
+                            + left.stream().map(TargetResolver::describe).collect(Collectors.joining(", ")) + ".",
+                    "A cap keeps one request from fanning out without limit. The most preferred MX hosts are kept.",
+                    null));
             servers = servers.subList(0, maxAddresses);
         }
         return new Resolution(servers, mailDomain, findings, servers.isEmpty() ? Reason.NO_MAIL_SERVER : null);
+    }
+
+    private static String describe(ServerTarget s) {
+        return (s.host() == null ? "" : s.host() + " ") + "[" + s.address().getHostAddress() + "]";
+    }
+
+    private static int compareAddresses(InetAddress a, InetAddress b) {
+        byte[] x = a.getAddress();
+        byte[] y = b.getAddress();
+        return x.length != y.length ? Integer.compare(x.length, y.length) : Arrays.compareUnsigned(x, y);
     }
 
     private static Resolution dnsFailed(String name, String type, Throwable failure) {

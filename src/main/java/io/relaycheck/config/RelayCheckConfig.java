@@ -29,6 +29,42 @@ public interface RelayCheckConfig {
     /** Recent results, served again instead of checking a server again. */
     Cache cache();
 
+    /** Thresholds of the per-server diagnostics (connect and transaction times, certificate expiry). */
+    Diagnostics diagnostics();
+
+    interface Diagnostics {
+        /**
+         * Look up each server address's PTR names and their forward confirmation (findings ptr,
+         * fcrdns, banner-matches-ptr), concurrently with the SMTP battery. Off: those findings are
+         * left out and no reverse query is sent.
+         */
+        @WithDefault("true")
+        boolean reverseDns();
+
+        /** TCP connect (with the TLS handshake on port 465) slower than this is a warning. */
+        @WithDefault("1s")
+        Duration connectWarn();
+
+        /** TCP connect slower than this fails the connect-time diagnostic; senders' own timeouts get close. */
+        @WithDefault("5s")
+        Duration connectFail();
+
+        /**
+         * One connection's time from the complete greeting to the last reply of its relay tests
+         * (EHLO, STARTTLS, MAIL, RCPT, RSET) above this is a warning: the server is slow or tarpits.
+         */
+        @WithDefault("5s")
+        Duration transactionWarn();
+
+        /** Above this the transaction-time diagnostic fails: senders see timeouts and retry. */
+        @WithDefault("20s")
+        Duration transactionFail();
+
+        /** A certificate that expires within this many days is a warning (an expired one fails). */
+        @WithDefault("14")
+        int certificateExpiryWarnDays();
+    }
+
     /** Batch checks. */
     Batch batch();
 

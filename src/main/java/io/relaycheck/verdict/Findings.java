@@ -89,10 +89,18 @@ final class Findings {
             return;
         }
         if (e.greeting() == null) {
+            f.add(new Finding("banner", Status.FAIL, "No greeting", Diagnostics.where(e) + " accepted the connection "
+                    + "but sent no complete greeting" + (e.failures().isEmpty() ? "."
+                    : ": " + e.failures().get(0).getMessage() + "."),
+                    "RFC 5321 §3.1: the server speaks first; senders wait for its 220 and give up without it.", null));
             return;
         }
         SmtpReply g = e.greeting();
-        if (g.code() == 220) {
+        if (g.code() == 220 && g.firstWord().isEmpty()) {
+            // RFC 5321 §4.2 grammar: "220 " (Domain / address-literal) [ SP textstring ].
+            f.add(new Finding("banner", Status.WARN, "The greeting does not name the server", g.toString(),
+                    "RFC 5321 §4.3.1: the 220 greeting starts with the server's domain name.", null));
+        } else if (g.code() == 220) {
             f.add(new Finding("banner", Status.PASS, "The server greets with 220", g.toString(),
                     "RFC 5321 §4.2: a 220 greeting opens the session.", null));
         } else {
@@ -238,7 +246,8 @@ final class Findings {
                 case TLS_FAILED -> "The TLS handshake failed";
                 case CONNECT_FAILED -> "A connection could not be made";
                 case CANCELLED -> "The check was cancelled";
-            }, failure.getMessage(), "What ran before this is kept; what did not run is marked NOT_RUN.", null));
+            }, Diagnostics.where(e) + ": " + failure.getMessage(),
+                    "What ran before this is kept; what did not run is marked NOT_RUN.", null));
         }
     }
 

@@ -24,6 +24,14 @@ public final class Grader {
     }
 
     public static Grade grade(ServerEvidence e) {
+        return grade(e, null);
+    }
+
+    /**
+     * The grade with the per-server diagnostics ({@link Diagnostics}) appended to the findings when
+     * {@code thresholds} is not null. The verdict and reason are decided before, and without, them.
+     */
+    public static Grade grade(ServerEvidence e, Diagnostics.Thresholds thresholds) {
         List<TestEvidence> explained = explainedByCatchAll(e);
         List<TestEvidence> accepted = e.relayTests().stream()
                 .filter(t -> t.outcome() == Outcome.ACCEPTED && !explained.contains(t)).toList();
@@ -33,6 +41,9 @@ public final class Grader {
         findings.addAll(Findings.about(e));
         if (!explained.isEmpty()) {
             findings.add(Findings.catchAll(e, explained));
+        }
+        if (thresholds != null) {
+            findings.addAll(Diagnostics.findings(e, thresholds));
         }
         return new Grade(d.verdict(), d.reason(), findings);
     }

@@ -29,19 +29,39 @@ import java.util.Optional;
  * @param mta               the MTA as detected
  * @param mailDomain        the mail domain used for the controls and local-sender tests, or null
  * @param mailDomainDerived whether it was derived from the greeting rather than given
+ * @param diagnostics       reverse DNS, timings and the time of observation, for {@link Diagnostics}
  */
 public record ServerEvidence(String host, String address, int port, boolean connected, SmtpReply greeting,
                              SmtpReply closingReply, String helloVerb, List<String> extensions,
                              boolean startTlsWanted, TlsDetails tls, boolean pipelining,
                              List<TestEvidence> relayTests, List<ControlEvidence> controls,
                              List<SmtpFailure> failures, int sessions, Mta mta, String mailDomain,
-                             boolean mailDomainDerived) {
+                             boolean mailDomainDerived, DiagnosticEvidence diagnostics) {
 
     public ServerEvidence {
         extensions = extensions == null ? List.of() : List.copyOf(extensions);
         relayTests = List.copyOf(relayTests);
         controls = List.copyOf(controls);
         failures = List.copyOf(failures);
+        diagnostics = diagnostics == null ? DiagnosticEvidence.NONE : diagnostics;
+    }
+
+    /** Evidence without diagnostics data: the verdict needs none of it. */
+    public ServerEvidence(String host, String address, int port, boolean connected, SmtpReply greeting,
+                          SmtpReply closingReply, String helloVerb, List<String> extensions,
+                          boolean startTlsWanted, TlsDetails tls, boolean pipelining,
+                          List<TestEvidence> relayTests, List<ControlEvidence> controls,
+                          List<SmtpFailure> failures, int sessions, Mta mta, String mailDomain,
+                          boolean mailDomainDerived) {
+        this(host, address, port, connected, greeting, closingReply, helloVerb, extensions, startTlsWanted, tls,
+                pipelining, relayTests, controls, failures, sessions, mta, mailDomain, mailDomainDerived,
+                DiagnosticEvidence.NONE);
+    }
+
+    public ServerEvidence withDiagnostics(DiagnosticEvidence d) {
+        return new ServerEvidence(host, address, port, connected, greeting, closingReply, helloVerb, extensions,
+                startTlsWanted, tls, pipelining, relayTests, controls, failures, sessions, mta, mailDomain,
+                mailDomainDerived, d);
     }
 
     public Optional<ControlEvidence> control(io.relaycheck.probe.Control which) {

@@ -44,18 +44,6 @@ class RelayCheckResourceTest {
         return s;
     }
 
-    static FakeSmtpServer.Script silent() {
-        return new FakeSmtpServer.Script() {
-            @Override
-            public void connected(FakeSmtpServer.Conn conn) {
-            }
-
-            @Override
-            public void command(FakeSmtpServer.Conn conn, String line) {
-            }
-        };
-    }
-
     @Test
     void anOpenRelayIsReportedWithItsEvidence() {
         FakeSmtpServer s = server(MailServerScript.closed().rcpt(MailServerScript::openRelay).pipelining(true));
@@ -140,7 +128,7 @@ class RelayCheckResourceTest {
 
     @Test
     void aSilentServerTimesOutWithinTheRequestedDeadline() {
-        FakeSmtpServer s = server(silent());
+        FakeSmtpServer s = server(FakeSmtpServer.silent());
         given().contentType(ContentType.JSON)
                 .body("{\"target\": \"127.0.0.1\", \"port\": " + s.port() + ", \"timeoutSeconds\": 1}")
                 .when().post("/api/v1/relay-check")

@@ -14,7 +14,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DnsReachabilityTest {
 
     static DnsQueryEvent event(DnsQueryEvent.Outcome outcome) {
-        return new DnsQueryEvent("example.org", "MX", new InetSocketAddress("127.0.0.1", 53), outcome, 1_000_000);
+        return event("MX", outcome);
+    }
+
+    static DnsQueryEvent event(String type, DnsQueryEvent.Outcome outcome) {
+        return new DnsQueryEvent("example.org", type, new InetSocketAddress("127.0.0.1", 53), outcome, 1_000_000);
+    }
+
+    @Test
+    void silentReverseZonesDoNotMakeTheResolverUnreachable() {
+        CheckMetrics m = new CheckMetrics(new SimpleMeterRegistry());
+        for (int i = 0; i < 5; i++) {
+            m.onQuery(event("PTR", DnsQueryEvent.Outcome.TIMEOUT));
+        }
+        assertFalse(m.dnsLooksUnreachable());
     }
 
     @Test

@@ -59,15 +59,7 @@ class MetricsAndHealthTest {
         String before = metrics();
         int[] ports = new int[3];
         try (FakeSmtpServer closed = FakeSmtpServer.start(vertx, MailServerScript.closed());
-             FakeSmtpServer silent = FakeSmtpServer.start(vertx, new FakeSmtpServer.Script() {
-                 @Override
-                 public void connected(FakeSmtpServer.Conn conn) {
-                 }
-
-                 @Override
-                 public void command(FakeSmtpServer.Conn conn, String line) {
-                 }
-             });
+             FakeSmtpServer silent = FakeSmtpServer.start(vertx, FakeSmtpServer.silent());
              FakeSmtpServer garbage = FakeSmtpServer.start(vertx, new FakeSmtpServer.Script() {
                  @Override
                  public void connected(FakeSmtpServer.Conn conn) {

@@ -229,15 +229,7 @@ class SmtpSessionTest {
 
     @Test
     void aServerThatNeverAnswersTimesOut() throws Exception {
-        var s = server(new FakeSmtpServer.Script() {
-            @Override
-            public void connected(FakeSmtpServer.Conn conn) {
-            }
-
-            @Override
-            public void command(FakeSmtpServer.Conn conn, String line) {
-            }
-        });
+        var s = server(FakeSmtpServer.silent());
         var limits = new SmtpLimits(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(10), 2048, 65536, 262144, 100);
         var r = run(s, limits, true, RELAY);
         assertEquals(SmtpFailure.Kind.COMMAND_TIMEOUT, r.failure().kind());

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A scripted SMTP server on 127.0.0.1 and an ephemeral port, for tests. A {@link Script} decides
+ * A scripted SMTP server on 127.0.0.1 (or another 127.0.0.0/8 address) and an ephemeral port, for tests. A {@link Script} decides
  * what to say; this class records every line each connection sent, whether a client wrote before
  * the greeting or pipelined without permission, and when connections ended.
  */
@@ -151,6 +151,19 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
+    /** A server that accepts connections and never says a word. */
+    public static Script silent() {
+        return new Script() {
+            @Override
+            public void connected(Conn conn) {
+            }
+
+            @Override
+            public void command(Conn conn, String line) {
+            }
+        };
+    }
+
     private final Vertx vertx;
     private final Script script;
     private final NetServer server;
@@ -174,21 +187,50 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on a given loopback address and port (0 = ephemeral): several servers can
-     * share one port on 127.0.0.2, 127.0.0.3, … as the MX hosts of one domain do.
+     * Starts a server on {@code host} (a 127.0.0.0/8 literal: Linux answers on all of them, so
+     * tests can give each MX host its own address) and {@code port} (0 = ephemeral). Blocks until
+     * it listens; throws if the port is taken.
      */
     public static FakeSmtpServer start(Vertx vertx, String host, int port, Script script) {
-        if (!host.startsWith("127.")) {
-            throw new IllegalArgumentException("test servers live on 127.0.0.0/8 only: " + host);
+        if (!host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("fake servers listen on 127.0.0.0/8 only, not " + host);
         }
         FakeSmtpServer s = new FakeSmtpServer(vertx, host, port, script);
         s.server.connectHandler(s::accept);
         try {
             s.server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("fake SMTP server did not start", e);
+            s.server.close();
+            throw new IllegalStateException("fake SMTP server did not start on " + host + ":" + port, e);
         }
         return s;
+    }
+
+    /**
+     * One server per host, all on the same port (a check's port applies to every MX host): the
+     * first gets an ephemeral port, the others bind it on their addresses; when one of them finds
+     * it taken, all are closed and a new port is tried.
+     */
+    public static List<FakeSmtpServer> startOnSamePort(Vertx vertx, List<String> hosts, List<Script> scripts) {
+        if (hosts.size() != scripts.size() || hosts.isEmpty()) {
+            throw new IllegalArgumentException("one script per host");
+        }
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            List<FakeSmtpServer> started = new ArrayList<>();
+            try {
+                started.add(start(vertx, hosts.get(0), 0, scripts.get(0)));
+                int port = started.get(0).port();
+                for (int i = 1; i < hosts.size(); i++) {
+                    started.add(start(vertx, hosts.get(i), port, scripts.get(i)));
+                }
+                return started;
+            } catch (IllegalStateException portTaken) {
+                started.forEach(FakeSmtpServer::close);
+                last = portTaken;
+            }
+        }
+        throw new IllegalStateException("no common free port for " + hosts, last);
     }
 
     private void accept(NetSocket socket) {
