@@ -3,6 +3,7 @@ package io.relaycheck.check;
 import io.relaycheck.config.RelayCheckConfig;
 import io.relaycheck.dns.InvalidTargetException;
 import io.relaycheck.dns.TargetParser;
+import io.relaycheck.smtp.CancelSignal;
 import io.relaycheck.verdict.Verdict;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -68,14 +69,14 @@ public class BatchRunner {
                             + " batches; try again shortly", 10);
         }
         long start = System.nanoTime();
-        Promise<Void> cancelled = Promise.promise();
+        CancelSignal cancelled = new CancelSignal();
         AtomicInteger checked = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         Map<Verdict, Integer> byVerdict = new EnumMap<>(Verdict.class);
         List<String> written = new ArrayList<>(unique.values());
 
         Multi<BatchEvent> results = Multi.createFrom().iterable(written)
-                .onItem().<BatchEvent>transformToUni(t -> one(t, template, cancelled.future()))
+                .onItem().<BatchEvent>transformToUni(t -> one(t, template, cancelled))
                 .merge(Math.max(1, config.batch().concurrency()))
                 .onItem().invoke(e -> {
                     if (e instanceof BatchEvent.Report r) {
@@ -94,11 +95,11 @@ public class BatchRunner {
             }
         });
         return Multi.createBy().concatenating().streams(results, summary)
-                .onCancellation().invoke(() -> cancelled.tryComplete())
+                .onCancellation().invoke(cancelled::cancel)
                 .onTermination().invoke(batches::decrementAndGet);
     }
 
-    private Uni<BatchEvent> one(String target, CheckCommand template, Future<Void> cancelled) {
+    private Uni<BatchEvent> one(String target, CheckCommand template, CancelSignal cancelled) {
         return Uni.createFrom().deferred(() -> {
             CheckCommand command = new CheckCommand(target, template.port(), template.mailDomain(), template.tests(),
                     template.startTls(), template.transcript(), template.timeout(), template.fresh());

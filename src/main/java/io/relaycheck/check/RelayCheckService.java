@@ -9,6 +9,7 @@ import io.relaycheck.dns.TargetParser;
 import io.relaycheck.dns.TargetPolicy;
 import io.relaycheck.probe.RelayBattery;
 import io.relaycheck.probe.RelayVariant;
+import io.relaycheck.smtp.CancelSignal;
 import io.relaycheck.smtp.SmtpLimits;
 import io.relaycheck.verdict.Diagnostics;
 import io.relaycheck.verdict.Grade;
@@ -94,7 +95,7 @@ public class RelayCheckService {
      *
      * @throws CheckRefusedException synchronously for bad input or a forbidden target
      */
-    public Future<CheckReport> checkInBatch(CheckCommand command, Future<Void> cancelled) {
+    public Future<CheckReport> checkInBatch(CheckCommand command, CancelSignal cancelled) {
         Prepared p = prepare(command);
         if (!command.fresh()) {
             Optional<CheckReport> cached = cache.fresh(p.key());
@@ -164,7 +165,7 @@ public class RelayCheckService {
         }
         Context context = vertx.getOrCreateContext();
         Promise<CheckReport> promise = Promise.promise();
-        context.runOnContext(v -> run(target, command, variants, mailDomain, NEVER).onComplete(promise));
+        context.runOnContext(v -> run(target, command, variants, mailDomain, CancelSignal.NEVER).onComplete(promise));
         Future<CheckReport> future = promise.future().onComplete(ar -> running.decrementAndGet());
         cache.track(key, future);
         return future;
@@ -175,11 +176,8 @@ public class RelayCheckService {
         return running.get();
     }
 
-    /** A cancellation signal that never fires: single checks run to their deadline. */
-    private static final Future<Void> NEVER = Promise.<Void>promise().future();
-
     private Future<CheckReport> run(Target target, CheckCommand command, List<RelayVariant> variants, String mailDomain,
-                                    Future<Void> cancelled) {
+                                    CancelSignal cancelled) {
         long origin = System.nanoTime();
         Instant checkedAt = Instant.now();
         long deadline = origin + command.timeout().toNanos();
@@ -191,7 +189,7 @@ public class RelayCheckService {
             }
             String md = mailDomain != null ? mailDomain : resolution.mailDomain();
             ServerCheck.Request request = new ServerCheck.Request(variants, command.startTls(), md, origin, deadline,
-                    cancelled);
+                    cancelled, command.transcript());
             List<Future<ServerRun>> runs = resolution.servers().stream()
                     .map(s -> ServerCheck.run(vertx, clients.forPort(s.port()), s, settings, request))
                     .toList();

@@ -76,9 +76,9 @@ public final class ResultCache {
      * Keeps the report of {@code check} when it completes, without letting others join it; not
      * when it was cancelled on the way (its report is partial).
      */
-    public void remember(Key key, Future<CheckReport> check, Future<Void> cancelled) {
+    public void remember(Key key, Future<CheckReport> check, io.relaycheck.smtp.CancelSignal cancelled) {
         check.onSuccess(report -> {
-            if (!ttl.isZero() && !cancelled.isComplete()) {
+            if (!ttl.isZero() && !cancelled.isCancelled()) {
                 synchronized (ResultCache.this) {
                     done.put(key, new Entry(report, clock.instant()));
                 }

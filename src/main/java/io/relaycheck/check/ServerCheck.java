@@ -6,6 +6,7 @@ import io.relaycheck.probe.MailDomains;
 import io.relaycheck.probe.ProbeContext;
 import io.relaycheck.probe.RelayVariant;
 import io.relaycheck.probe.SessionPlan;
+import io.relaycheck.smtp.CancelSignal;
 import io.relaycheck.smtp.SmtpFailure;
 import io.relaycheck.smtp.SmtpLimits;
 import io.relaycheck.smtp.SmtpReply;
@@ -69,10 +70,11 @@ public final class ServerCheck {
      * @param mailDomain        MD as given by the request or by the target domain; null to derive it
      * @param originNanos       start of the whole check, the transcript's time origin
      * @param deadlineNanos     the whole check's deadline
-     * @param cancelled         completes when the requester went away: stop opening, close what is open
+     * @param cancelled         fires when the requester went away: stop opening, close what is open
+     * @param transcript        whether to record transcripts at all (memory, in big batches)
      */
     public record Request(List<RelayVariant> variants, boolean startTls, String mailDomain, long originNanos,
-                          long deadlineNanos, Future<Void> cancelled) {
+                          long deadlineNanos, CancelSignal cancelled, boolean transcript) {
     }
 
     private static final Set<SmtpFailure.Kind> RETRYABLE = EnumSet.of(SmtpFailure.Kind.CONNECTION_CLOSED,
@@ -142,14 +144,15 @@ public final class ServerCheck {
         long grace = Math.max(1, (request.deadlineNanos() - System.nanoTime()) / 1_000_000L) + 2_000;
         long safety = vertx.setTimer(grace, t -> forceFinish());
         io.vertx.core.Context context = vertx.getOrCreateContext(); // this check's own context
-        request.cancelled().onComplete(v -> context.runOnContext(x -> {
+        CancelSignal.Registration hook = request.cancelled().onCancel(() -> context.runOnContext(x -> {
             stopOpening = true;
             stopReason = "the check was cancelled: the client went away";
         }));
         // Reverse DNS runs alongside the battery, not after it; it is joined before grading.
         reverseDns = ReverseDnsLookup.lookup(settings.dns(), target.address());
         pump();
-        return done.future().onComplete(ar -> vertx.cancelTimer(safety)).compose(this::withDiagnostics);
+        return done.future().onComplete(ar -> vertx.cancelTimer(safety)).compose(this::withDiagnostics)
+                .onComplete(ar -> hook.close()); // a finished check must not stay reachable from its batch
     }
 
     /**
@@ -167,8 +170,9 @@ public final class ServerCheck {
             joined.future().onComplete(ar -> vertx.cancelTimer(timer));
             // Nobody waits for a cancelled check's report: do not wait for DNS either.
             io.vertx.core.Context context = vertx.getOrCreateContext();
-            request.cancelled().onComplete(v -> context.runOnContext(x -> joined.tryComplete(
-                    ReverseDns.failed("the check was cancelled"))));
+            CancelSignal.Registration hook = request.cancelled().onCancel(() -> context.runOnContext(x ->
+                    joined.tryComplete(ReverseDns.failed("the check was cancelled"))));
+            joined.future().onComplete(ar -> hook.close());
         }
         return joined.future().map(r -> new ServerRun(run.target(), run.evidence().withDiagnostics(
                 diagnosticEvidence(r)), run.sessions()));
@@ -255,7 +259,9 @@ public final class ServerCheck {
 
     private void connect(Work work, AddressLimiter.Permit permit) {
         opened++;
-        Transcript transcript = new Transcript(request.originNanos(), opened, settings.limits().maxTranscriptLines());
+        // Without a transcript in the report, record none: 10,000 dialogues x 200 lines adds up.
+        Transcript transcript = new Transcript(request.originNanos(), opened,
+                request.transcript() ? settings.limits().maxTranscriptLines() : 0);
         long deadline = Math.min(request.deadlineNanos(),
                 System.nanoTime() + settings.limits().sessionDeadline().toNanos());
         SmtpSession.Endpoint endpoint = new SmtpSession.Endpoint(

@@ -285,6 +285,9 @@ public final class SmtpConnection {
         }
         Buffer out = Buffer.buffer();
         for (SmtpCommand command : commands) {
+            if (command.verb() == SmtpCommand.Verb.QUIT) {
+                quitSent = true; // after QUIT, the server closing is the normal end
+            }
             transcript.client(command.line());
             out.appendBytes(command.wireBytes());
             Promise<SmtpReply> promise = Promise.promise();
@@ -365,7 +368,6 @@ public final class SmtpConnection {
             return Future.succeededFuture(null);
         }
         Future<SmtpReply> reply = send(SmtpCommand.quit());
-        quitSent = true;
         return reply
                 .transform(ar -> {
                     close();

@@ -84,7 +84,8 @@ public final class SmtpSession {
     private final Transcript transcript;
     private final long deadlineNanos;
     private final Function<ServerHello, List<Transaction>> planner;
-    private final Future<Void> cancelled;
+    private final CancelSignal cancelled;
+    private CancelSignal.Registration cancelHook = () -> { };
 
     private SmtpConnection connection;
     private Long connectMs;
@@ -101,10 +102,11 @@ public final class SmtpSession {
     private SmtpFailure failure;
     private SmtpReply closingReply;
     private SmtpReply quitReply;
+    private boolean quitInGroup;
 
     private SmtpSession(Vertx vertx, NetClient client, Endpoint endpoint, Options options, SmtpLimits limits,
                         Transcript transcript, long deadlineNanos, Function<ServerHello, List<Transaction>> planner,
-                        Future<Void> cancelled) {
+                        CancelSignal cancelled) {
         this.cancelled = cancelled;
         this.vertx = vertx;
         this.client = client;
@@ -127,17 +129,18 @@ public final class SmtpSession {
     public static Future<SessionResult> run(Vertx vertx, NetClient client, Endpoint endpoint, Options options,
                                             SmtpLimits limits, Transcript transcript, long deadlineNanos,
                                             Function<ServerHello, List<Transaction>> planner) {
-        return run(vertx, client, endpoint, options, limits, transcript, deadlineNanos, planner, Promise.<Void>promise().future());
+        return run(vertx, client, endpoint, options, limits, transcript, deadlineNanos, planner, CancelSignal.NEVER);
     }
 
     /**
      * Like {@link #run(Vertx, NetClient, Endpoint, Options, SmtpLimits, Transcript, long, Function)},
-     * and when {@code cancelled} completes the connection is closed at once (the session still
-     * ends with a result, its failure {@link SmtpFailure.Kind#CANCELLED}).
+     * and when {@code cancelled} fires the connection is closed at once (the session still ends
+     * with a result, its failure {@link SmtpFailure.Kind#CANCELLED}). The session's hook is
+     * removed when it ends.
      */
     public static Future<SessionResult> run(Vertx vertx, NetClient client, Endpoint endpoint, Options options,
                                             SmtpLimits limits, Transcript transcript, long deadlineNanos,
-                                            Function<ServerHello, List<Transaction>> planner, Future<Void> cancelled) {
+                                            Function<ServerHello, List<Transaction>> planner, CancelSignal cancelled) {
         return new SmtpSession(vertx, client, endpoint, options, limits, transcript, deadlineNanos, planner, cancelled)
                 .run();
     }
@@ -149,18 +152,30 @@ public final class SmtpSession {
                 .compose(c -> {
                     connection = c;
                     connectMs = msSince(start);
-                    cancelled.onComplete(v -> c.context().runOnContext(x -> c.abort("the check was cancelled")));
+                    cancelHook = cancelled.onCancel(() -> c.context().runOnContext(x -> c.abort("the check was cancelled")));
                     if (endpoint.implicitTls()) {
                         tls = c.implicitTlsDetails(endpoint.hostName());
                     }
                     return greeting();
                 })
                 .recover(this::recordFailure)
-                .compose(v -> connection == null ? Future.succeededFuture() : connection.quit().map(r -> {
-                    quitReply = r;
-                    return null;
-                }))
-                .map(v -> result());
+                .compose(v -> {
+                    if (connection == null) {
+                        return Future.succeededFuture();
+                    }
+                    if (quitInGroup) { // QUIT went with the last group and its reply is in
+                        connection.close();
+                        return Future.succeededFuture();
+                    }
+                    return connection.quit().map(r -> {
+                        quitReply = r;
+                        return null;
+                    });
+                })
+                .map(v -> {
+                    cancelHook.close();
+                    return result();
+                });
     }
 
     /** RFC 5321 §3.1 and §4.3.2: only a 220 greeting opens a session. */
@@ -278,10 +293,11 @@ public final class SmtpSession {
     }
 
     /**
-     * All transactions in one write: MAIL, RCPT…, RSET for each. RFC 2920 §3.1 lets MAIL, RCPT
-     * and RSET appear anywhere in a group; a RCPT after a refused MAIL gets a 503, which we read
-     * as "sender refused". Every reply is checked and kept, also when the connection dies
-     * part-way.
+     * All transactions in one write: MAIL, RCPT…, RSET for each, and QUIT at the end. RFC 2920
+     * §3.1 lets MAIL, RCPT and RSET appear anywhere in a group and QUIT last, so the whole
+     * battery of a connection costs one round trip. A RCPT after a refused MAIL gets a 503,
+     * which we read as "sender refused". Every reply is checked and kept, also when the
+     * connection dies part-way.
      */
     private Future<Void> pipelinedTransactions(List<Transaction> planned) {
         List<SmtpCommand> commands = new ArrayList<>();
@@ -292,6 +308,8 @@ public final class SmtpSession {
             }
             commands.add(SmtpCommand.rset());
         }
+        commands.add(SmtpCommand.quit());
+        quitInGroup = true;
         List<Future<SmtpReply>> replies = connection.sendGroup(commands);
         Promise<Void> all = Promise.promise();
         Future.join(new ArrayList<>(replies)).onComplete(ar -> {
@@ -307,14 +325,16 @@ public final class SmtpSession {
                     results.add(new TransactionResult(t.id(), mail, Collections.unmodifiableList(rcpts)));
                 }
             }
-            for (Future<SmtpReply> f : replies) {
+            quitReply = valueOf(replies.get(replies.size() - 1));
+            for (Future<SmtpReply> f : replies.subList(0, replies.size() - 1)) {
                 SmtpReply r = valueOf(f);
                 if (r != null && r.code() == 421 && closingReply == null) {
                     closingReply = r;
                 }
             }
             SmtpFailure f = connection.failure();
-            if (f != null) {
+            // A server that hangs up after its 221 has done what QUIT asked (RFC 5321 §4.1.1.10).
+            if (f != null && !(f.kind() == SmtpFailure.Kind.CONNECTION_CLOSED && quitReply != null)) {
                 all.fail(f);
             } else {
                 all.complete();

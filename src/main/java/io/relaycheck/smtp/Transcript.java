@@ -32,7 +32,7 @@ public final class Transcript {
     /**
      * @param originNanos {@link System#nanoTime()} at the start of the check
      * @param session     number of this connection within the server's check (1, 2, …)
-     * @param maxEntries  lines kept at most
+     * @param maxEntries  lines kept at most; 0 records nothing
      */
     public Transcript(long originNanos, int session, int maxEntries) {
         this.originNanos = originNanos;
@@ -62,6 +62,9 @@ public final class Transcript {
     }
 
     private void add(Direction direction, String line) {
+        if (maxEntries == 0) {
+            return; // recording is off
+        }
         if (entries.size() < maxEntries) {
             entries.add(new Entry(nowMs(), session, direction, line));
         } else if (!truncated) {

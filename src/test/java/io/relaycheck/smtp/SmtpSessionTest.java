@@ -104,6 +104,36 @@ class SmtpSessionTest {
     }
 
     @Test
+    void aFinishedSessionLetsGoOfItsCancelHook() throws Exception {
+        // A batch's signal outlives its checks; a hook left behind would keep each finished
+        // session (and its transcript) reachable until the whole batch ends.
+        CancelSignal signal = new CancelSignal();
+        var r = SessionRunner.run(vertx, client, server(MailServerScript.closed()), LIMITS, true, RELAY, signal);
+        assertEquals(554, rcpt(r, "external-sender", 0).code());
+        assertEquals(0, signal.hooks());
+    }
+
+    @Test
+    void aCancelledSessionEndsAtOnce() throws Exception {
+        CancelSignal signal = new CancelSignal();
+        var s = server(new FakeSmtpServer.Script() {
+            @Override
+            public void connected(FakeSmtpServer.Conn conn) {
+                conn.reply("220 mx.relay.test ESMTP");
+                conn.greeted();
+            }
+
+            @Override
+            public void command(FakeSmtpServer.Conn conn, String line) {
+                signal.cancel(); // never answer; the client goes away instead
+            }
+        });
+        var r = SessionRunner.run(vertx, client, s, LIMITS, true, RELAY, signal);
+        assertEquals(SmtpFailure.Kind.CANCELLED, r.failure().kind());
+        assertEquals(0, signal.hooks());
+    }
+
+    @Test
     void aClosedRelayRefusesWithEnhancedCodes() throws Exception {
         var r = run(server(MailServerScript.closed()));
         SmtpReply reply = rcpt(r, "external-sender", 0);
@@ -177,8 +207,12 @@ class SmtpSessionTest {
         var s = server(MailServerScript.closed().pipelining(true).replyDelayMs(20));
         var r = run(s);
         assertTrue(r.pipelined());
-        // Seven commands in one group: six of them arrive while the first is being answered.
-        assertEquals(6, s.pipelinedLines());
+        // Seven commands and QUIT in one group (RFC 2920 allows QUIT last): seven of them arrive
+        // while the first is being answered, so the battery costs one round trip.
+        assertEquals(7, s.pipelinedLines());
+        assertEquals(221, r.quitReply().code());
+        assertNull(r.failure(), "the server hanging up after 221 is the normal end");
+        assertEquals("QUIT", s.connections().get(0).received().get(s.connections().get(0).received().size() - 1));
         assertEquals(554, rcpt(r, "external-sender", 0).code());
         assertEquals(250, rcpt(r, "controls", 0).code());
     }
