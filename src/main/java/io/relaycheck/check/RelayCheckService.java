@@ -67,7 +67,8 @@ public class RelayCheckService {
                 l.concurrentDialoguesPerAddress(), l.retriesPerTest(),
                 ProbeIdentity.of(p.heloName(), p.sender(), p.recipientLocalPart(), p.recipientDomain()),
                 new AddressLimiter(this.vertx, l.concurrentDialoguesPerAddress()), metrics,
-                config.diagnostics().reverseDns() ? dns : null, diagnostics(config));
+                config.diagnostics().reverseDns() ? dns : null, diagnostics(config),
+                config.diagnostics().reverseDnsGrace());
     }
 
     /** A request whose meaning has been checked: ready to run. */

@@ -31,6 +31,7 @@ import io.vertx.core.net.SocketAddress;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -59,7 +60,7 @@ public final class ServerCheck {
      */
     public record Settings(SmtpLimits limits, int maxFailuresPerSession, int concurrentSessions, int retriesPerTest,
                            ProbeIdentity identity, AddressLimiter limiter, CheckObserver observer,
-                           DnsResolver dns, Diagnostics.Thresholds diagnostics) {
+                           DnsResolver dns, Diagnostics.Thresholds diagnostics, Duration reverseDnsGrace) {
     }
 
     /**
@@ -164,9 +165,10 @@ public final class ServerCheck {
         reverseDns.onComplete(ar -> joined.tryComplete(ar.succeeded() ? ar.result()
                 : ReverseDns.failed(String.valueOf(ar.cause().getMessage()))));
         if (!joined.future().isComplete()) {
-            long waitMs = Math.max(1, (request.deadlineNanos() - System.nanoTime()) / 1_000_000L);
-            long timer = vertx.setTimer(waitMs, t -> joined.tryComplete(
-                    ReverseDns.failed("no answer before the check's deadline")));
+            long toDeadline = (request.deadlineNanos() - System.nanoTime()) / 1_000_000L;
+            long waitMs = Math.max(1, Math.min(toDeadline, settings.reverseDnsGrace().toMillis()));
+            long timer = vertx.setTimer(waitMs, t -> joined.tryComplete(ReverseDns.failed(
+                    "no answer within " + waitMs + " ms after the SMTP tests (relay-check.diagnostics.reverse-dns-grace)")));
             joined.future().onComplete(ar -> vertx.cancelTimer(timer));
             // Nobody waits for a cancelled check's report: do not wait for DNS either.
             io.vertx.core.Context context = vertx.getOrCreateContext();

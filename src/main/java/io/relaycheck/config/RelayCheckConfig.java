@@ -41,6 +41,14 @@ public interface RelayCheckConfig {
         @WithDefault("true")
         boolean reverseDns();
 
+        /**
+         * How long a finished battery waits for reverse DNS before reporting without it. Broken
+         * reverse zones time out slowly (retries of the query timeout); the relay answer should
+         * not wait for them. What is unanswered is reported as such.
+         */
+        @WithDefault("2s")
+        Duration reverseDnsGrace();
+
         /** TCP connect (with the TLS handshake on port 465) slower than this is a warning. */
         @WithDefault("1s")
         Duration connectWarn();

@@ -287,6 +287,10 @@ public final class Driver {
                 "-Drelay-check.limits.max-concurrent-checks=20000",
                 "-Drelay-check.limits.client-requests-per-minute=0",
                 "-Drelay-check.cache.ttl=0s",
+                // The fleet has no DNS, and nothing may ask a resolver off this machine about 127.x
+                // addresses: no reverse lookups, and any other query goes to a closed loopback port.
+                "-Drelay-check.diagnostics.reverse-dns=false",
+                "-Drelay-check.dns.servers=127.0.0.1:1",
                 "-Drelay-check.batch.max-targets=" + Math.max(10000, maxBatch),
                 "-Drelay-check.batch.concurrency=" + args.integer("batch-concurrency", 2500)));
         for (String kv : args.all("service-prop")) {
