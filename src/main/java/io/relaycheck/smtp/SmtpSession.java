@@ -256,7 +256,16 @@ public final class SmtpSession {
             return connection.upgradeToTls(endpoint.hostName(), endpoint.hostName())
                     .recover(e -> {
                         tls = TlsDetails.failed("STARTTLS", e.getMessage());
-                        return Future.failedFuture(e);
+                        // However the handshake died (closed, timed out, garbage), it is a TLS
+                        // failure: the caller retries in clear text rather than repeating it. An
+                        // injection stays a protocol error.
+                        if (e instanceof SmtpFailure f && (f.kind() == SmtpFailure.Kind.TLS_FAILED
+                                || f.kind() == SmtpFailure.Kind.PROTOCOL_ERROR || f.kind() == SmtpFailure.Kind.DEADLINE
+                                || f.kind() == SmtpFailure.Kind.CANCELLED)) {
+                            return Future.failedFuture(e);
+                        }
+                        return Future.failedFuture(new SmtpFailure(SmtpFailure.Kind.TLS_FAILED,
+                                "TLS handshake failed: " + e.getMessage(), e));
                     })
                     .compose(details -> {
                         tls = details;

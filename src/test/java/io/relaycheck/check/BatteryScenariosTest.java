@@ -158,6 +158,43 @@ class BatteryScenariosTest {
     }
 
     @Test
+    void aBrokenStartTlsIsReportedAndTheBatteryRunsInClearText() {
+        // Offers STARTTLS, says 220, then hangs up instead of a handshake: a broken TLS setup.
+        MailServerScript normal = MailServerScript.closed();
+        var s = server(new FakeSmtpServer.Script() {
+            @Override
+            public void connected(FakeSmtpServer.Conn conn) {
+                normal.connected(conn);
+            }
+
+            @Override
+            public void command(FakeSmtpServer.Conn conn, String line) {
+                if (line.startsWith("EHLO")) {
+                    conn.answer("250-mx.relay.test", "250-PIPELINING", "250 STARTTLS");
+                } else if (line.equals("STARTTLS")) {
+                    conn.reply("220 2.0.0 Ready to start TLS");
+                    conn.close();
+                } else {
+                    normal.command(conn, line);
+                }
+            }
+        });
+        var report = check(s, ", \"transcript\": false");
+        Map<String, String> outcomes = outcomes(report);
+        assertTrue(outcomes.values().stream().allMatch(o -> o.equals("REJECTED")), outcomes.toString());
+        assertEquals("NOT_OPEN_RELAY", report.getString("verdict"));
+        assertEquals("FAIL", report.getString("servers[0].findings.find { it.check == 'starttls' }.status"));
+        assertTrue(report.getString("servers[0].tls.error").contains("TLS"), report.getString("servers[0].tls.error"));
+        // The first connections (opened together) tried TLS; the battery then ran, in clear text,
+        // on connections that did not try it again.
+        assertTrue(s.connections().stream().anyMatch(c -> c.received().contains("STARTTLS")));
+        for (FakeSmtpServer.Conn c : s.connections()) {
+            boolean ranTests = c.received().stream().anyMatch(l -> l.startsWith("MAIL"));
+            assertTrue(!ranTests || !c.received().contains("STARTTLS"), "connection " + c.index() + ": " + c.received());
+        }
+    }
+
+    @Test
     void a421MidBatteryStopsNewConnectionsAndMarksTheRestNotRun() {
         // Every connection hears 421 after its second refusal, as Postfix does at its hard error limit.
         var s = server(MailServerScript.closed().hangUpAfterErrors(2));
