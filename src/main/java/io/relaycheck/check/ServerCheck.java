@@ -109,6 +109,7 @@ public final class ServerCheck {
     private String stopReason;
     private boolean startTls;
     private ProbeContext probeContext;
+    private final Map<String, RelayVariant.Envelope> envelopes = new HashMap<>();
     private boolean mailDomainDerived;
     private boolean mailDomainUnknown;
 
@@ -310,7 +311,7 @@ public final class ServerCheck {
             if (ctx == null) {
                 continue;
             }
-            RelayVariant.Envelope env = v.render(ctx);
+            RelayVariant.Envelope env = envelope(v);
             list.add(new Transaction(v.id(), env.mailFrom(), List.of(env.rcptTo())));
         }
         return list;
@@ -343,6 +344,11 @@ public final class ServerCheck {
         probeContext = new ProbeContext(id.senderLocal(), id.senderDomain(), id.recipientLocal(), id.recipientDomain(),
                 serverName, target.address(), mailDomain);
         return probeContext;
+    }
+
+    /** The variant's envelope for this server, rendered once; null while the placeholders are unknown. */
+    private RelayVariant.Envelope envelope(RelayVariant v) {
+        return probeContext == null ? null : envelopes.computeIfAbsent(v.id(), id -> v.render(probeContext));
     }
 
     private void onSessionDone(Work work, SessionResult result) {
@@ -386,7 +392,7 @@ public final class ServerCheck {
                         "no mail domain: pass mailDomain, the greeting did not name a usable host"));
                 continue;
             }
-            RelayVariant.Envelope env = probeContext != null ? v.render(probeContext) : null;
+            RelayVariant.Envelope env = envelope(v);
             String mailFrom = env == null ? null : env.mailFrom();
             String rcptTo = env == null ? null : env.rcptTo();
             if (t != null && Outcome.of(t.mail(), t.recipients().get(0)) != Outcome.ERROR
@@ -434,7 +440,7 @@ public final class ServerCheck {
 
     private void markNotRun(Work work, String why) {
         for (RelayVariant v : work.variants()) {
-            RelayVariant.Envelope env = probeContext != null ? v.render(probeContext) : null;
+            RelayVariant.Envelope env = envelope(v);
             tests.putIfAbsent(v.id(), TestEvidence.notRun(v.id(), v.scope(), env == null ? null : env.mailFrom(),
                     env == null ? null : env.rcptTo(), why));
         }
