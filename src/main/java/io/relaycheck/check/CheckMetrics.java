@@ -32,6 +32,10 @@ public class CheckMetrics implements CheckObserver, DnsQueryListener {
     private final Timer checkDuration;
     private final Counter cacheHits;
     private final AtomicInteger dnsFailuresInARow = new AtomicInteger();
+    // Meters are looked up once per label set and kept: a registry lookup builds an id and
+    // hashes it, which adds up at thousands of dialogues a second.
+    private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Timer> dnsTimers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long lastDnsFailureNanos;
 
     @Inject
@@ -56,24 +60,24 @@ public class CheckMetrics implements CheckObserver, DnsQueryListener {
     @Override
     public void dialogueEnded(SmtpSession.SessionResult result) {
         inFlight.decrementAndGet();
-        registry.counter("relaycheck.smtp.dialogues", "outcome",
+        counter("relaycheck.smtp.dialogues", "outcome",
                 result.failure() == null ? "completed" : lower(result.failure().kind())).increment();
         SmtpFailure f = result.failure();
         if (f == null) {
             return;
         }
         switch (f.kind()) {
-            case COMMAND_TIMEOUT -> registry.counter("relaycheck.smtp.timeouts", "kind", "command").increment();
-            case DEADLINE -> registry.counter("relaycheck.smtp.timeouts", "kind", "deadline").increment();
+            case COMMAND_TIMEOUT -> counter("relaycheck.smtp.timeouts", "kind", "command").increment();
+            case DEADLINE -> counter("relaycheck.smtp.timeouts", "kind", "deadline").increment();
             case CONNECT_FAILED -> {
                 if (f.getMessage() != null && f.getMessage().toLowerCase(Locale.ROOT).contains("timed out")) {
-                    registry.counter("relaycheck.smtp.timeouts", "kind", "connect").increment();
+                    counter("relaycheck.smtp.timeouts", "kind", "connect").increment();
                 }
             }
-            case PROTOCOL_ERROR -> registry.counter("relaycheck.smtp.protocol.errors").increment();
-            case LINE_TOO_LONG -> registry.counter("relaycheck.smtp.limit.hits", "limit", "line").increment();
-            case REPLY_TOO_LARGE -> registry.counter("relaycheck.smtp.limit.hits", "limit", "reply").increment();
-            case READ_BUDGET_EXCEEDED -> registry.counter("relaycheck.smtp.limit.hits", "limit", "bytes").increment();
+            case PROTOCOL_ERROR -> counter("relaycheck.smtp.protocol.errors").increment();
+            case LINE_TOO_LONG -> counter("relaycheck.smtp.limit.hits", "limit", "line").increment();
+            case REPLY_TOO_LARGE -> counter("relaycheck.smtp.limit.hits", "limit", "reply").increment();
+            case READ_BUDGET_EXCEEDED -> counter("relaycheck.smtp.limit.hits", "limit", "bytes").increment();
             default -> {
             }
         }
@@ -81,8 +85,7 @@ public class CheckMetrics implements CheckObserver, DnsQueryListener {
 
     @Override
     public void checkFinished(CheckReport report, long durationNanos) {
-        registry.counter("relaycheck.checks", "verdict", report.verdict().name(), "reason", report.reason().name())
-                .increment();
+        counter("relaycheck.checks", "verdict", report.verdict().name(), "reason", report.reason().name()).increment();
         checkDuration.record(durationNanos, TimeUnit.NANOSECONDS);
         // One structured line per check: the fields go to the MDC too, for JSON logs. No
         // transcript, no reply texts: those are in the report, not in the log.
@@ -110,13 +113,14 @@ public class CheckMetrics implements CheckObserver, DnsQueryListener {
 
     @Override
     public void refused(CheckRefusedException.Kind kind) {
-        registry.counter("relaycheck.refusals", "kind", lower(kind)).increment();
+        counter("relaycheck.refusals", "kind", lower(kind)).increment();
     }
 
     @Override
     public void onQuery(DnsQueryEvent event) {
-        Timer.builder("relaycheck.dns.query").tags("type", event.type(), "outcome", lower(event.outcome()))
-                .register(registry).record(event.elapsedNanos(), TimeUnit.NANOSECONDS);
+        dnsTimers.computeIfAbsent(event.type() + '\u0000' + event.outcome(), k -> Timer.builder("relaycheck.dns.query")
+                        .tags("type", event.type(), "outcome", lower(event.outcome())).register(registry))
+                .record(event.elapsedNanos(), TimeUnit.NANOSECONDS);
         // Any answer, even NXDOMAIN or SERVFAIL for one broken domain, shows the server is there;
         // only silence (timeouts, network errors) says it is not. Reverse lookups do not count:
         // broken reverse zones that time out are common and say nothing about our resolver.
@@ -141,6 +145,12 @@ public class CheckMetrics implements CheckObserver, DnsQueryListener {
 
     public int dialoguesInFlight() {
         return inFlight.get();
+    }
+
+    /** The counter for a name and label pairs, from the local map after the first time. */
+    private Counter counter(String name, String... tags) {
+        String key = tags.length == 0 ? name : name + '\u0000' + String.join("\u0000", tags);
+        return counters.computeIfAbsent(key, k -> registry.counter(name, tags));
     }
 
     private static String lower(Enum<?> e) {
