@@ -135,7 +135,9 @@ public final class FakeDnsServer implements AutoCloseable {
                             .bind(new InetSocketAddress("127.0.0.1", port)).syncUninterruptibly().channel();
                     self[0] = new FakeDnsServer(group, udp, tcp);
                     return self[0];
-                } catch (RuntimeException portTakenOnTcp) {
+                } catch (Exception portTakenOnTcp) {
+                    // Netty rethrows the checked BindException as it is, so catch Exception here:
+                    // "Address already in use" on TCP means try another port pair.
                     udp.close().syncUninterruptibly();
                 }
             }
