@@ -38,20 +38,11 @@ class BatchResourceTest {
 
     /** Three servers on 127.0.0.1-3 sharing one port (a batch has one port): .2 relays. */
     int fleet() {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            FakeSmtpServer first = FakeSmtpServer.start(vertx, "127.0.0.1", 0, MailServerScript.closed().pipelining(true));
-            try {
-                servers.add(first);
-                servers.add(FakeSmtpServer.start(vertx, "127.0.0.2", first.port(),
-                        MailServerScript.closed().rcpt(MailServerScript::openRelay)));
-                servers.add(FakeSmtpServer.start(vertx, "127.0.0.3", first.port(), MailServerScript.closed()));
-                return first.port();
-            } catch (IllegalStateException taken) {
-                servers.forEach(FakeSmtpServer::close);
-                servers.clear();
-            }
-        }
-        throw new IllegalStateException("no common free port for the fleet");
+        servers.addAll(FakeSmtpServer.startOnSamePort(vertx, List.of("127.0.0.1", "127.0.0.2", "127.0.0.3"), List.of(
+                MailServerScript.closed().pipelining(true),
+                MailServerScript.closed().rcpt(MailServerScript::openRelay),
+                MailServerScript.closed())));
+        return servers.get(0).port();
     }
 
     static List<JsonPath> lines(String body) {
