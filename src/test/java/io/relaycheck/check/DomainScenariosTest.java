@@ -286,7 +286,9 @@ class DomainScenariosTest {
         assertEquals("NOT_OPEN_RELAY", report.getString("verdict"), "the battery's answer is kept");
         assertFinding(finding(report, "servers[0].findings", "ptr"), "INFO", "127.0.0.16", "no answer");
         long durationMs = report.getLong("durationMs");
-        assertTrue(durationMs < 3500, "ended by the deadline: " + durationMs + " ms");
+        // Without the bound it would take the 4 × 1 s of DNS retries and more; with it, the 2 s
+        // deadline plus scheduling slack on a busy machine.
+        assertTrue(durationMs < 3900, "ended by the deadline: " + durationMs + " ms");
     }
 
     @Test

@@ -85,11 +85,11 @@ class HostileServerTest {
         return t.subList(Math.max(0, t.size() - 6), t.size());
     }
 
-    /** Writes {@code text} one byte every 50 ms. */
+    /** Writes {@code text} one byte every 20 ms. */
     static void drip(FakeSmtpServer.Conn c, String text) {
         c.greeted();
         int[] i = {0};
-        vertx.setPeriodic(50, t -> {
+        vertx.setPeriodic(20, t -> {
             if (c.closed() || i[0] >= text.length()) {
                 vertx.cancelTimer(t);
                 if (!c.closed()) {
@@ -106,10 +106,10 @@ class HostileServerTest {
         MailServerScript normal = MailServerScript.closed();
         return Stream.of(
                 Arguments.of("silent", script(c -> { }, (c, l) -> { }), SmtpFailure.Kind.COMMAND_TIMEOUT),
-                // Each reply comes a byte every 50 ms: each within the command timeout, the whole
-                // dialogue not within the session deadline.
-                Arguments.of("drips one byte at a time", script(c -> drip(c, "220 mx.relay.test ESMTP\r\n"),
-                        (c, l) -> drip(c, l.startsWith("EHLO") ? "250 mx.relay.test\r\n" : "250 2.1.0 Ok\r\n")),
+                // Each 40-byte reply takes 0.8 s, well inside the 1.5 s command timeout; four of them
+                // do not fit the 2.5 s session deadline, which must end the dialogue.
+                Arguments.of("drips one byte at a time", script(c -> drip(c, "220 mx.relay.test ESMTP " + "x".repeat(14) + "\r\n"),
+                        (c, l) -> drip(c, "250 " + "x".repeat(34) + "\r\n")),
                         SmtpFailure.Kind.DEADLINE),
                 Arguments.of("one endless line", script(c -> flood(c, "x", 1000), (c, l) -> { }), SmtpFailure.Kind.LINE_TOO_LONG),
                 Arguments.of("endless continuation lines", script(c -> flood(c, "220-more and more\r\n", 1000), (c, l) -> { }),
