@@ -77,14 +77,11 @@ public class RelayCheckService {
 
     public Uni<CheckReport> check(CheckCommand command) {
         Prepared p = prepare(command);
-        if (!command.fresh()) {
-            Optional<CheckReport> cached = cache.fresh(p.key());
-            if (cached.isPresent()) {
-                observer.cacheHit();
-                return Uni.createFrom().item(cached.get());
-            }
+        Optional<CheckReport> cached = cached(p, command);
+        if (cached.isPresent()) {
+            return Uni.createFrom().item(cached.get());
         }
-        Future<CheckReport> inFlight = startOrJoin(p.key(), command, p.target(), p.variants(), p.mailDomain());
+        Future<CheckReport> inFlight = startOrJoin(p, command);
         return Uni.createFrom().completionStage(() -> inFlight.toCompletionStage());
     }
 
@@ -98,23 +95,35 @@ public class RelayCheckService {
      */
     public Future<CheckReport> checkInBatch(CheckCommand command, CancelSignal cancelled) {
         Prepared p = prepare(command);
-        if (!command.fresh()) {
-            Optional<CheckReport> cached = cache.fresh(p.key());
-            if (cached.isPresent()) {
-                observer.cacheHit();
-                return Future.succeededFuture(cached.get());
-            }
+        Optional<CheckReport> cached = cached(p, command);
+        if (cached.isPresent()) {
+            return Future.succeededFuture(cached.get());
         }
         running.incrementAndGet();
         // A batch starts its checks from one thread; each gets a fresh event-loop context (round
         // robin over the event loops) so that thousands of dialogues use every core, not the
         // batch's one. createEventLoopContext is Vert.x-internal API, stable across 4.x.
-        Context context = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
-        Promise<CheckReport> promise = Promise.promise();
-        context.runOnContext(v -> run(p.target(), command, p.variants(), p.mailDomain(), cancelled).onComplete(promise));
-        Future<CheckReport> future = promise.future().onComplete(ar -> running.decrementAndGet());
+        Future<CheckReport> future = launch(((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext(), p,
+                command, cancelled);
         cache.remember(p.key(), future, cancelled);
         return future;
+    }
+
+    /** A recent report for the same check, unless the request wants a fresh one. */
+    private Optional<CheckReport> cached(Prepared p, CheckCommand command) {
+        if (command.fresh()) {
+            return Optional.empty();
+        }
+        Optional<CheckReport> cached = cache.fresh(p.key());
+        cached.ifPresent(r -> observer.cacheHit());
+        return cached;
+    }
+
+    /** Runs the check on {@code context}; the caller has counted it in {@code running}, this uncounts it. */
+    private Future<CheckReport> launch(Context context, Prepared p, CheckCommand command, CancelSignal cancelled) {
+        Promise<CheckReport> promise = Promise.promise();
+        context.runOnContext(v -> run(p.target(), command, p.variants(), p.mailDomain(), cancelled).onComplete(promise));
+        return promise.future().onComplete(ar -> running.decrementAndGet());
     }
 
     /** Everything that can be refused without touching the network is refused here, synchronously. */
@@ -144,8 +153,8 @@ public class RelayCheckService {
      * The same check already running is joined, not repeated; a forced fresh check of a target
      * just checked is refused; beyond the global bound, 503 rather than an unbounded queue.
      */
-    private synchronized Future<CheckReport> startOrJoin(ResultCache.Key key, CheckCommand command, Target target,
-                                                         List<RelayVariant> variants, String mailDomain) {
+    private synchronized Future<CheckReport> startOrJoin(Prepared p, CheckCommand command) {
+        ResultCache.Key key = p.key();
         Optional<Future<CheckReport>> joined = cache.running(key);
         if (joined.isPresent()) {
             return joined.get();
@@ -164,10 +173,7 @@ public class RelayCheckService {
                     "the service is running its maximum of " + config.limits().maxConcurrentChecks()
                             + " checks; try again shortly", 5);
         }
-        Context context = vertx.getOrCreateContext();
-        Promise<CheckReport> promise = Promise.promise();
-        context.runOnContext(v -> run(target, command, variants, mailDomain, CancelSignal.NEVER).onComplete(promise));
-        Future<CheckReport> future = promise.future().onComplete(ar -> running.decrementAndGet());
+        Future<CheckReport> future = launch(vertx.getOrCreateContext(), p, command, CancelSignal.NEVER);
         cache.track(key, future);
         return future;
     }

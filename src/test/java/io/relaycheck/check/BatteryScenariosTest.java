@@ -132,22 +132,13 @@ class BatteryScenariosTest {
     @Test
     void aDroppedConnectionIsRetriedAndNothingIsLost() {
         // The first connection drops (no 421) after a few commands; the rest must run elsewhere.
-        MailServerScript normal = MailServerScript.closed();
-        var s = server(new FakeSmtpServer.Script() {
-            @Override
-            public void connected(FakeSmtpServer.Conn conn) {
-                normal.connected(conn);
+        var s = server(MailServerScript.closed().except((conn, line) -> {
+            if (conn.index() == 1 && conn.received().size() > 4) {
+                conn.close();
+                return true;
             }
-
-            @Override
-            public void command(FakeSmtpServer.Conn conn, String line) {
-                if (conn.index() == 1 && conn.received().size() > 4) {
-                    conn.close();
-                    return;
-                }
-                normal.command(conn, line);
-            }
-        });
+            return false;
+        }));
         var report = check(s, ", \"transcript\": false");
         Map<String, String> outcomes = outcomes(report);
         assertTrue(outcomes.values().stream().allMatch(o -> o.equals("REJECTED")), outcomes.toString());
@@ -160,25 +151,18 @@ class BatteryScenariosTest {
     @Test
     void aBrokenStartTlsIsReportedAndTheBatteryRunsInClearText() {
         // Offers STARTTLS, says 220, then hangs up instead of a handshake: a broken TLS setup.
-        MailServerScript normal = MailServerScript.closed();
-        var s = server(new FakeSmtpServer.Script() {
-            @Override
-            public void connected(FakeSmtpServer.Conn conn) {
-                normal.connected(conn);
+        var s = server(MailServerScript.closed().except((conn, line) -> {
+            if (line.startsWith("EHLO")) {
+                conn.answer("250-mx.relay.test", "250-PIPELINING", "250 STARTTLS");
+                return true;
             }
-
-            @Override
-            public void command(FakeSmtpServer.Conn conn, String line) {
-                if (line.startsWith("EHLO")) {
-                    conn.answer("250-mx.relay.test", "250-PIPELINING", "250 STARTTLS");
-                } else if (line.equals("STARTTLS")) {
-                    conn.reply("220 2.0.0 Ready to start TLS");
-                    conn.close();
-                } else {
-                    normal.command(conn, line);
-                }
+            if (line.equals("STARTTLS")) {
+                conn.reply("220 2.0.0 Ready to start TLS");
+                conn.close();
+                return true;
             }
-        });
+            return false;
+        }));
         var report = check(s, ", \"transcript\": false");
         Map<String, String> outcomes = outcomes(report);
         assertTrue(outcomes.values().stream().allMatch(o -> o.equals("REJECTED")), outcomes.toString());

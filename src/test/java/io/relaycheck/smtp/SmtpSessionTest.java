@@ -300,23 +300,13 @@ class SmtpSessionTest {
 
     @Test
     void aServerThatClosesMidDialogueKeepsWhatRan() throws Exception {
-        var s = server(new FakeSmtpServer.Script() {
-            final MailServerScript normal = MailServerScript.closed();
-
-            @Override
-            public void connected(FakeSmtpServer.Conn conn) {
-                normal.connected(conn);
+        var s = server(MailServerScript.closed().except((conn, line) -> {
+            if (line.startsWith("RCPT TO:<postmaster")) {
+                conn.close();
+                return true;
             }
-
-            @Override
-            public void command(FakeSmtpServer.Conn conn, String line) {
-                if (line.startsWith("RCPT TO:<postmaster")) {
-                    conn.close();
-                    return;
-                }
-                normal.command(conn, line);
-            }
-        });
+            return false;
+        }));
         var r = run(s);
         assertEquals(SmtpFailure.Kind.CONNECTION_CLOSED, r.failure().kind());
         assertEquals(554, rcpt(r, "external-sender", 0).code(), "the finished transaction is kept");

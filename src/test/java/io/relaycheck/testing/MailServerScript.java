@@ -118,6 +118,27 @@ public final class MailServerScript implements FakeSmtpServer.Script {
         return p.startsWith("<") && p.endsWith(">") ? p.substring(1, p.length() - 1) : p;
     }
 
+    /**
+     * This script, except where {@code override} handles a command itself (returns true): for
+     * servers that misbehave at one point of an otherwise normal dialogue.
+     */
+    public FakeSmtpServer.Script except(java.util.function.BiPredicate<FakeSmtpServer.Conn, String> override) {
+        MailServerScript normal = this;
+        return new FakeSmtpServer.Script() {
+            @Override
+            public void connected(FakeSmtpServer.Conn conn) {
+                normal.connected(conn);
+            }
+
+            @Override
+            public void command(FakeSmtpServer.Conn conn, String line) {
+                if (!override.test(conn, line)) {
+                    normal.command(conn, line);
+                }
+            }
+        };
+    }
+
     @Override
     public void connected(FakeSmtpServer.Conn conn) {
         conn.reply(greeting);
