@@ -114,12 +114,9 @@ class BatchResourceTest {
         for (int i = 0; i < 10_001; i++) {
             targets.append(i == 0 ? "" : ",").append("\"h").append(i).append(".example\"");
         }
-        given().contentType(ContentType.JSON).body("{\"targets\": [" + targets + "]}")
-                .when().post("/api/v1/relay-check/batch")
-                .then().statusCode(400).contentType("application/problem+json")
-                .extract().jsonPath().getString("field").equals("targets");
         JsonPath p = given().contentType(ContentType.JSON).body("{\"targets\": [" + targets + "]}")
-                .when().post("/api/v1/relay-check/batch").then().extract().jsonPath();
+                .when().post("/api/v1/relay-check/batch")
+                .then().statusCode(400).contentType("application/problem+json").extract().jsonPath();
         assertEquals("targets", p.getString("field"));
         assertTrue(p.getString("detail").contains("10000"), p.getString("detail"));
     }
