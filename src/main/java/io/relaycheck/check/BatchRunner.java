@@ -70,13 +70,15 @@ public class BatchRunner {
         }
         long start = System.nanoTime();
         CancelSignal cancelled = new CancelSignal();
+        int sharedServers = config.batch().sharedServers();
+        SharedServerRuns shared = sharedServers > 0 ? new SharedServerRuns(sharedServers) : null;
         AtomicInteger checked = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         Map<Verdict, Integer> byVerdict = new EnumMap<>(Verdict.class);
         List<String> written = new ArrayList<>(unique.values());
 
         Multi<BatchEvent> results = Multi.createFrom().iterable(written)
-                .onItem().<BatchEvent>transformToUni(t -> one(t, template, cancelled))
+                .onItem().<BatchEvent>transformToUni(t -> one(t, template, cancelled, shared))
                 .merge(Math.max(1, config.batch().concurrency()))
                 .onItem().invoke(e -> {
                     if (e instanceof BatchEvent.Report r) {
@@ -99,13 +101,13 @@ public class BatchRunner {
                 .onTermination().invoke(batches::decrementAndGet);
     }
 
-    private Uni<BatchEvent> one(String target, CheckCommand template, CancelSignal cancelled) {
+    private Uni<BatchEvent> one(String target, CheckCommand template, CancelSignal cancelled, SharedServerRuns shared) {
         return Uni.createFrom().deferred(() -> {
             CheckCommand command = new CheckCommand(target, template.port(), template.mailDomain(), template.tests(),
                     template.startTls(), template.transcript(), template.timeout(), template.fresh());
             Future<CheckReport> check;
             try {
-                check = service.checkInBatch(command, cancelled);
+                check = service.checkInBatch(command, cancelled, shared);
             } catch (CheckRefusedException e) {
                 int status = e.kind() == CheckRefusedException.Kind.FORBIDDEN ? 403 : 400;
                 return Uni.createFrom().item(new BatchEvent.Error(target, status, e.getMessage()));

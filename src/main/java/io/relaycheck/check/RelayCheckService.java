@@ -89,11 +89,12 @@ public class RelayCheckService {
      * One check of a batch: served from the cache like any other, but never joined with or
      * joined by other requests, so that cancelling the batch (the client went away) can close
      * its connections without taking anyone else's check with it. Bounded by the batch's own
-     * concurrency rather than by the 503 of single checks.
+     * concurrency rather than by the 503 of single checks. Servers are shared with the batch's
+     * other checks through {@code shared} (null: none).
      *
      * @throws CheckRefusedException synchronously for bad input or a forbidden target
      */
-    public Future<CheckReport> checkInBatch(CheckCommand command, CancelSignal cancelled) {
+    public Future<CheckReport> checkInBatch(CheckCommand command, CancelSignal cancelled, SharedServerRuns shared) {
         Prepared p = prepare(command);
         Optional<CheckReport> cached = cached(p, command);
         if (cached.isPresent()) {
@@ -104,7 +105,7 @@ public class RelayCheckService {
         // robin over the event loops) so that thousands of dialogues use every core, not the
         // batch's one. createEventLoopContext is Vert.x-internal API, stable across 4.x.
         Future<CheckReport> future = launch(((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext(), p,
-                command, cancelled);
+                command, cancelled, shared);
         cache.remember(p.key(), future, cancelled);
         return future;
     }
@@ -120,9 +121,11 @@ public class RelayCheckService {
     }
 
     /** Runs the check on {@code context}; the caller has counted it in {@code running}, this uncounts it. */
-    private Future<CheckReport> launch(Context context, Prepared p, CheckCommand command, CancelSignal cancelled) {
+    private Future<CheckReport> launch(Context context, Prepared p, CheckCommand command, CancelSignal cancelled,
+                                       SharedServerRuns shared) {
         Promise<CheckReport> promise = Promise.promise();
-        context.runOnContext(v -> run(p.target(), command, p.variants(), p.mailDomain(), cancelled).onComplete(promise));
+        context.runOnContext(v -> run(p.target(), command, p.variants(), p.mailDomain(), cancelled, shared)
+                .onComplete(promise));
         return promise.future().onComplete(ar -> running.decrementAndGet());
     }
 
@@ -173,7 +176,7 @@ public class RelayCheckService {
                     "the service is running its maximum of " + config.limits().maxConcurrentChecks()
                             + " checks; try again shortly", 5);
         }
-        Future<CheckReport> future = launch(vertx.getOrCreateContext(), p, command, CancelSignal.NEVER);
+        Future<CheckReport> future = launch(vertx.getOrCreateContext(), p, command, CancelSignal.NEVER, null);
         cache.track(key, future);
         return future;
     }
@@ -184,7 +187,7 @@ public class RelayCheckService {
     }
 
     private Future<CheckReport> run(Target target, CheckCommand command, List<RelayVariant> variants, String mailDomain,
-                                    CancelSignal cancelled) {
+                                    CancelSignal cancelled, SharedServerRuns shared) {
         long origin = System.nanoTime();
         Instant checkedAt = Instant.now();
         long deadline = origin + command.timeout().toNanos();
@@ -198,7 +201,9 @@ public class RelayCheckService {
             ServerCheck.Request request = new ServerCheck.Request(variants, command.startTls(), md, origin, deadline,
                     cancelled, command.transcript());
             List<Future<ServerRun>> runs = resolution.servers().stream()
-                    .map(s -> ServerCheck.run(vertx, clients.forPort(s.port()), s, settings, request))
+                    .map(s -> shared == null ? ServerCheck.run(vertx, clients.forPort(s.port()), s, settings, request)
+                            : shared.run(s, target.text(),
+                                    () -> ServerCheck.run(vertx, clients.forPort(s.port()), s, settings, request)))
                     .toList();
             return Future.join(new ArrayList<>(runs)).map(ignored -> report(target, command, checkedAt, origin,
                     resolution, runs.stream().map(Future::result).toList()));

@@ -37,7 +37,7 @@ public final class Reports {
         return new ServerReport(e.host(), e.address(), e.port(), run.target().mxPreference(), grade.verdict(),
                 grade.reason(), e.mta().displayName(), e.greeting() == null ? null : e.greeting().toString(),
                 e.helloVerb(), e.extensions(), TlsReport.of(e.tls()), timings(sessions), e.mailDomain(),
-                e.mailDomainDerived(), sessions.size(), tests, controls, grade.findings(), transcript);
+                e.mailDomainDerived(), sessions.size(), tests, controls, grade.findings(), transcript, run.sharedFrom());
     }
 
     private static RelayTestReport test(TestEvidence t) {

@@ -31,5 +31,9 @@ public record ServerReport(
         List<ControlReport> controls,
         List<Finding> findings,
         @Schema(description = "Every line of every connection, ordered by time; empty when transcript=false")
-        List<TranscriptLine> transcript) {
+        List<TranscriptLine> transcript,
+        @Schema(description = "In a batch, each server (host, address, port) is checked once: when another target of "
+                + "the same batch reached this server first, the target whose check ran the dialogues reported here "
+                + "(its mail domain is the one the controls and local tests used); null when this check ran them",
+                nullable = true, example = "example.org") String sharedFrom) {
 }

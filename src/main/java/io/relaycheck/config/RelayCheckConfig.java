@@ -91,6 +91,14 @@ public interface RelayCheckConfig {
         /** Batches running at once; beyond it, 503 with Retry-After. */
         @WithDefault("4")
         int maxConcurrentBatches();
+
+        /**
+         * Servers (host, address, port) a batch remembers so that targets sharing an MX host share
+         * its check: the most recently used are kept, 0 checks every target's servers anew. Each is
+         * the evidence of one server (tens of KB), so this bounds a batch's extra memory.
+         */
+        @WithDefault("256")
+        int sharedServers();
     }
 
     interface Cache {

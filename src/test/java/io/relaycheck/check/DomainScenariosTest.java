@@ -324,4 +324,55 @@ class DomainScenariosTest {
                 "mx.slow.test [127.0.0.15]:" + s.port(), "connection 1");
         assertEquals("NOT_OPEN_RELAY", report.getString("verdict"));
     }
+
+    @Test
+    void aBatchChecksAServerItsTargetsShareOnce() {
+        // A hosting provider's customers: three domains on one MX host, a fourth on another name for the
+        // same address (its own check: the name is part of what is tested, e.g. the certificate).
+        FakeSmtpServer mx = server("127.0.0.20", MailServerScript.closed());
+        int port = mx.port();
+        dns().mx("a.hosted.test", 10, "mx.hosting.test").mx("b.hosted.test", 10, "mx.hosting.test")
+                .mx("c.hosted.test", 20, "mx.hosting.test").mx("d.hosted.test", 10, "smtp.hosting.test")
+                .a("mx.hosting.test", "127.0.0.20").a("smtp.hosting.test", "127.0.0.20");
+
+        String body = given().contentType(ContentType.JSON).accept("application/x-ndjson")
+                .body("{\"targets\": [\"a.hosted.test\", \"b.hosted.test\", \"c.hosted.test\", \"d.hosted.test\"], "
+                        + "\"port\": " + port + ", \"mailDomain\": \"relay.test\", " + TESTS + "}")
+                .when().post("/api/v1/relay-check/batch")
+                .then().statusCode(200).extract().asString();
+
+        Map<String, JsonPath> reports = new java.util.TreeMap<>();
+        for (String line : body.split("\n")) {
+            JsonPath l = JsonPath.from(line);
+            if (l.getString("verdict") != null) {
+                reports.put(l.getString("target"), l);
+            }
+        }
+        assertEquals(List.of("a.hosted.test", "b.hosted.test", "c.hosted.test", "d.hosted.test"),
+                List.copyOf(reports.keySet()), body);
+        List<String> ran = new ArrayList<>();
+        List<String> sharedFrom = new ArrayList<>();
+        for (String t : List.of("a.hosted.test", "b.hosted.test", "c.hosted.test")) {
+            JsonPath r = reports.get(t);
+            assertEquals("NOT_OPEN_RELAY", r.getString("verdict"), t);
+            assertEquals("mx.hosting.test", r.getString("servers[0].host"));
+            assertEquals(2, r.getList("servers[0].relayTests").size(), t + " has the full evidence");
+            String from = r.getString("servers[0].sharedFrom");
+            if (from == null) {
+                ran.add(t);
+            } else {
+                sharedFrom.add(from);
+            }
+        }
+        assertEquals(1, ran.size(), "one of the three ran the battery: " + body);
+        assertEquals(List.of(ran.get(0), ran.get(0)), sharedFrom, "the other two name it");
+        assertEquals(20, reports.get("c.hosted.test").getInt("servers[0].mxPreference"), "each keeps its own MX data");
+        assertEquals(10, reports.get("a.hosted.test").getInt("servers[0].mxPreference"));
+
+        JsonPath d = reports.get("d.hosted.test");
+        assertEquals("smtp.hosting.test", d.getString("servers[0].host"));
+        assertNull(d.getString("servers[0].sharedFrom"), "another host name is another server check");
+        // Two fast tests and the controls fit one connection: one for mx.hosting.test, one for smtp.hosting.test.
+        assertEquals(2, mx.connections().size(), "the shared server was checked once, not three times");
+    }
 }
