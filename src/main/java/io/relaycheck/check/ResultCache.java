@@ -74,11 +74,14 @@ public final class ResultCache {
 
     /**
      * Keeps the report of {@code check} when it completes, without letting others join it; not
-     * when it was cancelled on the way (its report is partial).
+     * when it was cancelled on the way (its report is partial), nor when a server in it was shared
+     * from another target of its batch: that report names the other target, which is the batch's
+     * client's to see, not the next client's.
      */
     public void remember(Key key, Future<CheckReport> check, io.relaycheck.smtp.CancelSignal cancelled) {
         check.onSuccess(report -> {
-            if (!ttl.isZero() && !cancelled.isCancelled()) {
+            boolean shared = report.servers().stream().anyMatch(s -> s.sharedFrom() != null);
+            if (!ttl.isZero() && !cancelled.isCancelled() && !shared) {
                 synchronized (ResultCache.this) {
                     done.put(key, new Entry(report, clock.instant()));
                 }
