@@ -75,7 +75,9 @@ public class BatchResource {
             description = "application/x-ndjson: one report (as from POST /api/v1/relay-check) per line in the order "
                     + "the checks finish, an error line {\"target\", \"error\"} for each target that cannot be checked, "
                     + "and a final {\"summary\": …} line. text/event-stream: events `report`, `error`, `progress` "
-                    + "({\"done\", \"total\"}) and `summary`. Duplicates are checked once. Closing the connection "
+                    + "({\"done\", \"total\"}) and `summary`. Duplicates are checked once, and so is a server (MX host, "
+                    + "address, port) that several targets share: the other targets' reports carry its evidence and "
+                    + "name the target that ran it in `servers[].sharedFrom`. Closing the connection "
                     + "cancels the checks still queued and closes those running.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = BatchRequest.class),
