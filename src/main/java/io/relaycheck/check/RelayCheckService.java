@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * One relay check from request to report: validate meaning, resolve, apply the target policy to
@@ -200,11 +201,11 @@ public class RelayCheckService {
             String md = mailDomain != null ? mailDomain : resolution.mailDomain();
             ServerCheck.Request request = new ServerCheck.Request(variants, command.startTls(), md, origin, deadline,
                     cancelled, command.transcript());
-            List<Future<ServerRun>> runs = resolution.servers().stream()
-                    .map(s -> shared == null ? ServerCheck.run(vertx, clients.forPort(s.port()), s, settings, request)
-                            : shared.run(s, target.text(),
-                                    () -> ServerCheck.run(vertx, clients.forPort(s.port()), s, settings, request)))
-                    .toList();
+            List<Future<ServerRun>> runs = resolution.servers().stream().map(s -> {
+                Supplier<Future<ServerRun>> start = () -> ServerCheck.run(vertx, clients.forPort(s.port()), s, settings,
+                        request);
+                return shared == null ? start.get() : shared.run(s, target.text(), start);
+            }).toList();
             return Future.join(new ArrayList<>(runs)).map(ignored -> report(target, command, checkedAt, origin,
                     resolution, runs.stream().map(Future::result).toList()));
         });
